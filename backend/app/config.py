@@ -1,0 +1,88 @@
+"""Application settings: one class, CRACKDET_ environment prefix, optional .env file."""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CRACKDET_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path("./data"), description="Holds database, datasets, runs, models")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is SQLite in the data directory"
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    frontend_dist: Path = Field(default=REPO_ROOT / "frontend" / "dist")
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    cors_origins: list[str] = Field(default_factory=list)
+
+    # Storage and upload limits
+    storage_quota_bytes: int = Field(default=50 * 1024**3, ge=0)
+    max_upload_bytes: int = Field(default=2 * 1024**3, ge=1)
+
+    # Training
+    training_slots: int | None = Field(
+        default=None, ge=1, le=64, description="Concurrent trainings; default one per GPU, one on CPU"
+    )
+
+    # Monitoring
+    monitor_interval_s: float = Field(default=2.0, ge=0.2, le=60)
+
+    @field_validator("data_dir", "frontend_dist")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'crackdet.db'}"
+
+    @property
+    def datasets_dir(self) -> Path:
+        return self.data_dir / "datasets"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.data_dir / "runs"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.data_dir / "tmp"
+
+    def ensure_dirs(self) -> None:
+        for path in (self.data_dir, self.datasets_dir, self.runs_dir, self.models_dir,
+                     self.uploads_dir, self.tmp_dir):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+def is_loopback_host(host: str) -> bool:
+    """True when binding to `host` only exposes the server to this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,193 @@
+"""ORM tables. Alembic (app/db/migrations) owns the schema; keep both in step.
+
+These are persistence shapes only: services map them to domain objects / API schemas.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base, new_id, utcnow
+
+ID = String(32)
+
+
+def _id_column() -> Mapped[str]:
+    return mapped_column(ID, primary_key=True, default=new_id)
+
+
+def _created() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class Dataset(Base):
+    __tablename__ = "datasets"
+
+    id: Mapped[str] = _id_column()
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    source: Mapped[str] = mapped_column(String(20), nullable=False)  # upload|roboflow|demo|derived
+    source_ref: Mapped[str | None] = mapped_column(String(500), unique=True)  # e.g. roboflow ws/proj/v/fmt
+    format: Mapped[str | None] = mapped_column(String(20))  # yolo-seg|coco
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued")
+    progress: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    message: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    path: Mapped[str | None] = mapped_column(String(500))  # relative to data_dir/datasets
+    class_names: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    splits: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    image_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    instance_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    validation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    parent_id: Mapped[str | None] = mapped_column(ID, ForeignKey("datasets.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = _created()
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+
+class TrainingSession(Base):
+    __tablename__ = "training_sessions"
+
+    id: Mapped[str] = _id_column()
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    dataset_id: Mapped[str | None] = mapped_column(ID, ForeignKey("datasets.id", ondelete="RESTRICT"))
+    framework: Mapped[str] = mapped_column(String(20), nullable=False)  # ultralytics|rfdetr
+    model_arch: Mapped[str] = mapped_column(String(50), nullable=False)  # e.g. yolov8n-seg
+    config: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    # queued|running|completed|failed|stopped|interrupted|cancelled
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued", index=True)
+    current_epoch: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    total_epochs: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    progress: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    best_metric: Mapped[float | None] = mapped_column(Float)
+    best_epoch: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    run_dir: Mapped[str | None] = mapped_column(String(500))  # relative to data_dir/runs
+    worker: Mapped[str | None] = mapped_column(String(200))  # runner-specific handle (pid, celery id)
+    resume_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    created_at: Mapped[datetime] = _created()
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class EpochMetric(Base):
+    __tablename__ = "epoch_metrics"
+    __table_args__ = (UniqueConstraint("session_id", "epoch", name="uq_epoch_metrics_session_epoch"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("training_sessions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    epoch: Mapped[int] = mapped_column(Integer, nullable=False)
+    metrics: Mapped[dict[str, float]] = mapped_column(JSON, nullable=False, default=dict)
+    created_at: Mapped[datetime] = _created()
+
+
+class TrainingEvent(Base):
+    """Append-only event log of a session: replayed to late WebSocket clients, then tailed by id."""
+
+    __tablename__ = "training_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("training_sessions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    type: Mapped[str] = mapped_column(String(40), nullable=False)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    created_at: Mapped[datetime] = _created()
+
+
+class Checkpoint(Base):
+    __tablename__ = "checkpoints"
+
+    id: Mapped[str] = _id_column()
+    session_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("training_sessions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    epoch: Mapped[int] = mapped_column(Integer, nullable=False)
+    path: Mapped[str] = mapped_column(String(500), nullable=False)
+    metrics: Mapped[dict[str, float]] = mapped_column(JSON, nullable=False, default=dict)
+    is_best: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    created_at: Mapped[datetime] = _created()
+
+
+class Model(Base):
+    __tablename__ = "models"
+
+    id: Mapped[str] = _id_column()
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    source: Mapped[str] = mapped_column(String(20), nullable=False)  # trained|imported
+    framework: Mapped[str] = mapped_column(String(20), nullable=False)
+    model_arch: Mapped[str | None] = mapped_column(String(50))
+    task: Mapped[str] = mapped_column(String(20), nullable=False, default="segment")
+    class_names: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    image_size: Mapped[int | None] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(String(500), nullable=False)  # relative to data_dir
+    size_bytes: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    metrics: Mapped[dict[str, float]] = mapped_column(JSON, nullable=False, default=dict)
+    tags: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    dataset_id: Mapped[str | None] = mapped_column(ID, ForeignKey("datasets.id", ondelete="SET NULL"))
+    session_id: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("training_sessions.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = _created()
+
+
+class Prediction(Base):
+    __tablename__ = "predictions"
+
+    id: Mapped[str] = _id_column()
+    model_id: Mapped[str | None] = mapped_column(ID, ForeignKey("models.id", ondelete="SET NULL"))
+    image_path: Mapped[str] = mapped_column(String(500), nullable=False)  # relative to data_dir
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    results: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    created_at: Mapped[datetime] = _created()
+
+
+class Job(Base):
+    """A background job other than training (import, export, evaluation, batch prediction)."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = _id_column()
+    kind: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued", index=True)
+    progress: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    message: Mapped[str | None] = mapped_column(Text)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    subject_id: Mapped[str | None] = mapped_column(ID, index=True)  # dataset/model the job acts on
+    created_at: Mapped[datetime] = _created()
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Setting(Base):
+    """Key/value settings stored by the app (secrets are write-only through the API)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
+    )

@@ -1,0 +1,53 @@
+"""FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app import __version__
+from app.api.errors import install_error_handlers
+from app.api.middleware import RequestLogMiddleware
+from app.api.spa import mount_spa
+from app.api.v1.router import api_router
+from app.api.v1.websockets.router import ws_router
+from app.config import Settings, get_settings
+
+log = logging.getLogger("app")
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    settings.ensure_dirs()
+    log.info("Data directory: %s", settings.data_dir)
+    yield
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Crack Detection Training Client",
+        version=__version__,
+        description="Train, evaluate and deploy crack-segmentation models on your own hardware.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(RequestLogMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+    app.include_router(api_router)
+    app.include_router(ws_router)
+    mount_spa(app, settings.frontend_dist)
+    return app
