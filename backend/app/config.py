@@ -30,9 +30,25 @@ class Settings(BaseSettings):
     storage_quota_bytes: int = Field(default=50 * 1024**3, ge=0)
     max_upload_bytes: int = Field(default=2 * 1024**3, ge=1)
 
+    # Datasets: zip extraction limits (zip-bomb guards) and the Roboflow API
+    zip_max_entries: int = Field(default=200_000, ge=1, description="Most files a dataset zip may hold")
+    zip_max_uncompressed_bytes: int = Field(
+        default=20 * 1024**3, ge=1, description="Most bytes a dataset zip may expand to"
+    )
+    zip_max_ratio: float = Field(
+        default=200.0, ge=1.0, description="Highest compression ratio of any zip entry over 1 MiB"
+    )
+    roboflow_api_url: str = Field(
+        default="https://api.roboflow.com", description="Roboflow API base URL (API_URL of the client)"
+    )
+
     # Training
     training_slots: int | None = Field(
         default=None, ge=1, le=64, description="Concurrent trainings; default one per GPU, one on CPU"
+    )
+
+    cpu_job_slots: int = Field(
+        default=2, ge=1, le=64, description="Concurrent CPU jobs (dataset imports, exports, evaluations)"
     )
 
     # Monitoring
@@ -68,8 +84,14 @@ class Settings(BaseSettings):
         return self.data_dir / "tmp"
 
     def ensure_dirs(self) -> None:
-        for path in (self.data_dir, self.datasets_dir, self.runs_dir, self.models_dir,
-                     self.uploads_dir, self.tmp_dir):
+        for path in (
+            self.data_dir,
+            self.datasets_dir,
+            self.runs_dir,
+            self.models_dir,
+            self.uploads_dir,
+            self.tmp_dir,
+        ):
             path.mkdir(parents=True, exist_ok=True)
 
 

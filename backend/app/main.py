@@ -16,6 +16,7 @@ from app.api.spa import mount_spa
 from app.api.v1.router import api_router
 from app.api.v1.websockets.router import ws_router
 from app.config import Settings, get_settings
+from app.jobs.runner import forget_runner, get_runner
 
 log = logging.getLogger("app")
 
@@ -25,7 +26,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     settings.ensure_dirs()
     log.info("Data directory: %s", settings.data_dir)
-    yield
+    runner = get_runner(settings)
+    await runner.start()
+    app.state.runner = runner
+    try:
+        yield
+    finally:
+        await runner.shutdown()
+        forget_runner(settings)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -26,8 +26,9 @@ async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail},
-                        headers=getattr(exc, "headers", None))
+    return JSONResponse(
+        status_code=exc.status_code, content={"detail": exc.detail}, headers=getattr(exc, "headers", None)
+    )
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

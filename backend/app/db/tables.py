@@ -169,16 +169,21 @@ class Job(Base):
 
     id: Mapped[str] = _id_column()
     kind: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
+    queue: Mapped[str] = mapped_column(String(20), nullable=False, default="cpu", index=True)
+    # queued|running|completed|failed|stopped|cancelled|interrupted
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued", index=True)
     progress: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
     message: Mapped[str | None] = mapped_column(Text)
     params: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
-    subject_id: Mapped[str | None] = mapped_column(ID, index=True)  # dataset/model the job acts on
+    subject_id: Mapped[str | None] = mapped_column(ID, index=True)  # dataset/model/session it acts on
+    stop_requested: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    worker: Mapped[str | None] = mapped_column(String(200))  # runner handle: "local:<pid>", celery id
     created_at: Mapped[datetime] = _created()
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Setting(Base):
@@ -191,3 +196,32 @@ class Setting(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
     )
+
+
+class Notification(Base):
+    """A message for the user (training finished, GPU too hot, ...); tailed by id and pushed live."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    level: Mapped[str] = mapped_column(String(10), nullable=False)  # info|success|warning|error
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    message: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    source: Mapped[str] = mapped_column(String(40), nullable=False, default="system")
+    created_at: Mapped[datetime] = _created()
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class MonitoringHistory(Base):
+    """One-minute averages of the GPU and host readings (kept 7 days) so charts survive a restart."""
+
+    __tablename__ = "monitoring_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    bucket_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, unique=True)
+    sample_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    cpu_percent: Mapped[float | None] = mapped_column(Float)
+    memory_percent: Mapped[float | None] = mapped_column(Float)
+    disk_percent: Mapped[float | None] = mapped_column(Float)
+    # [{"index", "utilization_percent", "memory_used_percent", "temperature_c", "power_w"}, ...]
+    gpus: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)

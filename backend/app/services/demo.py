@@ -35,7 +35,9 @@ def ensure_demo_dataset(settings: Settings, *, force: bool = False) -> tuple[boo
             db.delete(existing)
 
     with session_scope(url) as db:
-        row = Dataset(name=DEMO_NAME, source="demo", source_ref=DEMO_REF, format="yolo-seg", status="importing")
+        row = Dataset(
+            name=DEMO_NAME, source="demo", source_ref=DEMO_REF, format="yolo-seg", status="importing"
+        )
         db.add(row)
         db.flush()
         dataset_id = row.id
@@ -50,8 +52,9 @@ def ensure_demo_dataset(settings: Settings, *, force: bool = False) -> tuple[boo
                 db.delete(failed)
         raise
     with session_scope(url) as db:
-        row = db.get(Dataset, dataset_id)
-        assert row is not None
+        row_or_none = db.get(Dataset, dataset_id)
+        assert row_or_none is not None
+        row = row_or_none
         row.status = "ready"
         row.progress = 1.0
         row.path = dataset_id

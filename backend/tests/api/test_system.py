@@ -50,7 +50,8 @@ def test_api_process_does_not_import_heavy_ml_libraries() -> None:
         "with TestClient(create_app(s)) as c:\n"
         "    for path in c.app.openapi()['paths']:\n"
         "        if '{' not in path: c.get(path)\n"
-        "heavy = sorted(m for m in ('torch', 'ultralytics', 'rfdetr', 'cv2', 'torchvision') if m in sys.modules)\n"
+        "heavy_modules = ('torch', 'ultralytics', 'rfdetr', 'cv2', 'torchvision')\n"
+        "heavy = sorted(m for m in heavy_modules if m in sys.modules)\n"
         "print(','.join(heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, inspect
 
+from app.db import tables  # noqa: F401
 from app.db.base import Base
 from app.db.migrate import downgrade, upgrade
-from app.db import tables  # noqa: F401
 
 
 def _table_names(url: str) -> set[str]:

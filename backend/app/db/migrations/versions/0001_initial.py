@@ -49,6 +49,7 @@ def upgrade() -> None:
         "jobs",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("queue", sa.String(length=20), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("progress", sa.Float(), nullable=False),
         sa.Column("message", sa.Text(), nullable=True),
@@ -56,13 +57,17 @@ def upgrade() -> None:
         sa.Column("result", sa.JSON(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("subject_id", sa.String(length=32), nullable=True),
+        sa.Column("stop_requested", sa.Boolean(), nullable=False),
+        sa.Column("worker", sa.String(length=200), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
     )
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_jobs_kind"), ["kind"], unique=False)
+        batch_op.create_index(batch_op.f("ix_jobs_queue"), ["queue"], unique=False)
         batch_op.create_index(batch_op.f("ix_jobs_status"), ["status"], unique=False)
         batch_op.create_index(batch_op.f("ix_jobs_subject_id"), ["subject_id"], unique=False)
 
@@ -233,6 +238,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_jobs_subject_id"))
         batch_op.drop_index(batch_op.f("ix_jobs_status"))
         batch_op.drop_index(batch_op.f("ix_jobs_kind"))
+        batch_op.drop_index(batch_op.f("ix_jobs_queue"))
 
     op.drop_table("jobs")
     op.drop_table("datasets")

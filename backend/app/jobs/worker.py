@@ -1,0 +1,105 @@
+"""The worker side of a job: `python -m app.jobs.worker JOB_ID` (local runner) or `execute_job` (Celery).
+
+It claims the job, runs its handler with a JobContext and records the outcome. A worker that dies
+without recording one is noticed by its runner, which marks the job failed or interrupted.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import signal
+import sys
+import threading
+import traceback
+
+from app.config import Settings
+from app.db.base import utcnow
+from app.db.session import session_scope
+from app.db.tables import Job
+from app.jobs.context import JobContext, JobStopped
+from app.jobs.registry import get_kind
+from app.utils.logger import configure_logging
+
+SETTINGS_ENV = "CRACKDET_WORKER_SETTINGS"
+HEARTBEAT_INTERVAL_S = 5.0
+log = logging.getLogger("app.jobs.worker")
+
+
+def _heartbeat(settings: Settings, job_id: str, stop: threading.Event) -> None:
+    while not stop.wait(HEARTBEAT_INTERVAL_S):
+        try:
+            with session_scope(settings.resolved_database_url) as db:
+                job = db.get(Job, job_id)
+                if job is not None:
+                    job.heartbeat_at = utcnow()
+        except Exception:  # a missed heartbeat is not fatal
+            log.warning("heartbeat failed", exc_info=True)
+
+
+def _finish(settings: Settings, job_id: str, **fields: object) -> None:
+    with session_scope(settings.resolved_database_url) as db:
+        job = db.get(Job, job_id)
+        if job is None:
+            return
+        for name, value in fields.items():
+            setattr(job, name, value)
+        job.finished_at = utcnow()
+
+
+def execute_job(settings: Settings, job_id: str, worker: str) -> str:
+    """Runs one job to its end and returns its final status."""
+    with session_scope(settings.resolved_database_url) as db:
+        job = db.get(Job, job_id)
+        if job is None:
+            raise LookupError(f"job {job_id} does not exist")
+        if job.stop_requested and job.status == "queued":
+            job.status = "cancelled"
+            return "cancelled"
+        job.status, job.worker = "running", worker
+        job.started_at = job.heartbeat_at = utcnow()
+        kind_name, params = job.kind, dict(job.params)
+
+    stop_beat = threading.Event()
+    beat = threading.Thread(target=_heartbeat, args=(settings, job_id, stop_beat), daemon=True)
+    beat.start()
+    ctx = JobContext(settings, job_id)
+    try:
+        result = get_kind(kind_name).function(ctx, params)
+    except JobStopped as stopped:
+        _finish(settings, job_id, status="stopped", message=str(stopped))
+        return "stopped"
+    except BaseException as exc:
+        log.error("job %s (%s) failed:\n%s", job_id, kind_name, traceback.format_exc())
+        _finish(settings, job_id, status="failed", error=f"{type(exc).__name__}: {exc}"[:4000])
+        return "failed"
+    finally:
+        stop_beat.set()
+    _finish(settings, job_id, status="completed", progress=1.0, result=result)
+    return "completed"
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel sends SIGTERM to this process if the server that started it dies."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL("libc.so.6", use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except OSError:
+            pass
+
+
+def main() -> int:
+    if len(sys.argv) != 2:
+        print("usage: python -m app.jobs.worker JOB_ID", file=sys.stderr)
+        return 2
+    _die_with_parent()
+    settings = Settings.model_validate_json(os.environ[SETTINGS_ENV])
+    configure_logging(settings.log_level)
+    execute_job(settings, sys.argv[1], worker=f"local:{os.getpid()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
