@@ -76,3 +76,24 @@ def sqlite_settings(tmp_path: Path) -> Iterator[Settings]:
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def trained_yolo_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """best.pt of a tiny yolov8n-seg trained for 2 epochs on synthetic cracks (in a subprocess).
+
+    Shared by the whole test session: models, prediction and export tests use it as "a user's model".
+    The synthetic dataset it was trained on is `weights.parents[3] / "dataset"`.
+    """
+    import subprocess
+    import sys
+
+    out_dir = tmp_path_factory.mktemp("tiny-yolo")
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.helpers.train_tiny", str(out_dir)],
+        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    weights = Path(result.stdout.strip().splitlines()[-1])
+    assert weights.is_file()
+    return weights
