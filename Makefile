@@ -62,7 +62,7 @@ test-backend: $(PY_STAMP)
 	$(BIN)/pytest backend/tests -m "not e2e" $(PYTEST_ARGS)
 
 test-frontend: $(NODE_STAMP)
-	cd frontend && npm run lint && npm run typecheck && npm test && npm run check:api
+	cd frontend && npm run lint && npm run typecheck && npm test && npm run check:api && npm run format:check
 
 test-e2e: install chromium
 	$(BIN)/pytest backend/tests -m e2e $(PYTEST_ARGS)

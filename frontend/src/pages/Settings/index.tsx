@@ -1,0 +1,114 @@
+import { RefreshCw } from 'lucide-react';
+
+import { Button } from '@/components/common/Button';
+import { Card } from '@/components/common/Card';
+import { Loader } from '@/components/common/Loader';
+import { PageHeader } from '@/components/common/PageHeader';
+import { useSystemInfo } from '@/hooks/useSystem';
+import { errorMessage } from '@/services/errors';
+import type { PackageVersions, SystemInfo } from '@/services/system.service';
+
+const PACKAGE_LABELS: Record<keyof PackageVersions, string> = {
+  torch: 'PyTorch',
+  torchvision: 'torchvision',
+  ultralytics: 'Ultralytics',
+  rfdetr: 'RF-DETR',
+  onnxruntime: 'ONNX Runtime',
+  roboflow: 'Roboflow',
+};
+
+function SystemInfoList({ info }: { info: SystemInfo }) {
+  const rows: [string, string][] = [
+    ['App version', info.app_version],
+    ['Python', info.python_version],
+    ['Platform', info.platform],
+    ['Database backend', info.database_backend],
+    ['Data directory', info.data_dir],
+  ];
+  return (
+    <dl className="divide-y divide-slate-100 text-sm">
+      {rows.map(([label, value]) => (
+        <div key={label} className="grid grid-cols-3 gap-4 py-2.5">
+          <dt className="text-slate-500">{label}</dt>
+          <dd className="col-span-2 font-mono break-all text-slate-900">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function PackageTable({ packages }: { packages: PackageVersions }) {
+  const names = Object.keys(PACKAGE_LABELS) as (keyof PackageVersions)[];
+  return (
+    <table className="w-full text-left text-sm">
+      <thead>
+        <tr className="text-xs tracking-wide text-slate-500 uppercase">
+          <th scope="col" className="pb-2 font-medium">
+            Package
+          </th>
+          <th scope="col" className="pb-2 font-medium">
+            Version
+          </th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {names.map((name) => {
+          const version = packages[name];
+          return (
+            <tr key={name}>
+              <td className="py-2.5 text-slate-700">{PACKAGE_LABELS[name]}</td>
+              <td className="py-2.5">
+                {version ? (
+                  <span className="font-mono text-slate-900">{version}</span>
+                ) : (
+                  <span className="text-slate-400">not installed</span>
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+export default function SettingsPage() {
+  const info = useSystemInfo();
+  return (
+    <section data-testid="page-settings">
+      <PageHeader
+        title="Settings"
+        description="System information. Settings are read-only here for now: configure the backend with CRACKDET_* environment variables."
+      />
+      {info.isPending && <Loader label="Loading system information…" />}
+      {info.isError && (
+        <div role="alert" className="rounded-xl border border-red-200 bg-red-50 p-5 text-sm">
+          <p className="font-semibold text-red-800">Could not load system information</p>
+          <p className="mt-1 text-red-700">{errorMessage(info.error)}</p>
+          <Button
+            variant="secondary"
+            size="sm"
+            className="mt-4"
+            onClick={() => void info.refetch()}
+          >
+            <RefreshCw className="size-4" aria-hidden="true" />
+            Retry
+          </Button>
+        </div>
+      )}
+      {info.data && (
+        <div className="grid gap-6 lg:grid-cols-2">
+          <Card title="System" description="Reported by the backend.">
+            <SystemInfoList info={info.data} />
+          </Card>
+          <Card
+            title="Machine learning packages"
+            description="Installed in the backend environment."
+          >
+            <PackageTable packages={info.data.packages} />
+          </Card>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+import { Navigate, type RouteObject } from 'react-router-dom';
+
+import { MainLayout } from '@/components/layout/MainLayout';
+import DashboardPage from '@/pages/Dashboard';
+import DatasetDetailPage from '@/pages/DatasetDetail';
+import DatasetsPage from '@/pages/Datasets';
+import ModelDetailPage from '@/pages/ModelDetail';
+import ModelsPage from '@/pages/Models';
+import NotFoundPage from '@/pages/NotFound';
+import PredictionPage from '@/pages/Prediction';
+import RouteErrorPage from '@/pages/RouteError';
+import SettingsPage from '@/pages/Settings';
+import TrainingPage from '@/pages/Training';
+import ActiveTrainingPage from '@/pages/Training/Active';
+import TrainingHistoryPage from '@/pages/Training/History';
+import NewTrainingPage from '@/pages/Training/New';
+
+export const routes: RouteObject[] = [
+  {
+    path: '/',
+    element: <MainLayout />,
+    errorElement: <RouteErrorPage />,
+    children: [
+      { index: true, element: <DashboardPage /> },
+      {
+        path: 'training',
+        element: <TrainingPage />,
+        children: [
+          { index: true, element: <Navigate to="new" replace /> },
+          { path: 'new', element: <NewTrainingPage /> },
+          { path: 'active', element: <ActiveTrainingPage /> },
+          { path: 'history', element: <TrainingHistoryPage /> },
+        ],
+      },
+      { path: 'prediction', element: <PredictionPage /> },
+      { path: 'datasets', element: <DatasetsPage /> },
+      { path: 'datasets/:id', element: <DatasetDetailPage /> },
+      { path: 'models', element: <ModelsPage /> },
+      { path: 'models/:id', element: <ModelDetailPage /> },
+      { path: 'settings', element: <SettingsPage /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+];
