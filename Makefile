@@ -26,7 +26,7 @@ install: $(PY_STAMP) $(NODE_STAMP) $(DIST)
 $(PY_STAMP): backend/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e 'backend[ml,dev]'
+	$(BIN)/python -m pip install -q -e 'backend[ml,openvino,dev]'
 	@touch $@
 
 $(NODE_STAMP): frontend/package.json frontend/package-lock.json

@@ -80,6 +80,7 @@ def serve(
     configure_logging(settings.log_level)
     # The factory re-reads settings from the environment (also in reload workers).
     os.environ["CRACKDET_DATA_DIR"] = str(settings.data_dir)
+    get_settings.cache_clear()
     typer.echo(f"Serving on http://{host}:{port} (data: {settings.data_dir})")
     uvicorn.run(
         "app.main:create_app",

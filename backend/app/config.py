@@ -54,6 +54,43 @@ class Settings(BaseSettings):
     # Monitoring
     monitor_interval_s: float = Field(default=2.0, ge=0.2, le=60)
 
+    # Prediction (see app/core/prediction)
+    prediction_workers: int = Field(
+        default=1, ge=1, le=16, description="Prediction worker processes; each keeps its models loaded"
+    )
+    prediction_model_cache_size: int = Field(
+        default=2, ge=1, le=16, description="Models a prediction worker keeps loaded (LRU)"
+    )
+    prediction_timeout_s: float = Field(default=600.0, ge=5, le=7200, description="Longest one prediction")
+    prediction_max_image_bytes: int = Field(default=200 * 1024**2, ge=1, description="Largest image file")
+    prediction_max_image_pixels: int = Field(
+        default=120_000_000, ge=1, description="Most pixels an image may have (decompression-bomb guard)"
+    )
+    prediction_max_batch_files: int = Field(default=1000, ge=1, le=100_000)
+    prediction_sync_batch_max: int = Field(
+        default=4, ge=0, le=64, description="Batches up to this many images are answered directly"
+    )
+    prediction_score_floor: float = Field(
+        default=0.05, ge=0.0, le=1.0, description="Detections down to this score are kept for the UI"
+    )
+    prediction_candidate_iou: float = Field(
+        default=0.7, gt=0.0, le=1.0, description="NMS IoU the model runs with (the UI filters stricter)"
+    )
+    crack_severity_bands_mm: tuple[float, float] = Field(
+        default=(1.6, 3.2), description="Width bounds (mm): narrow below the first, wide above the second"
+    )
+    crack_severity_width: Literal["p95", "max"] = Field(
+        default="p95", description="Which width of a crack its severity is judged by"
+    )
+
+    # URL input (POST /predict/url)
+    url_fetch_timeout_s: float = Field(default=20.0, ge=1, le=300)
+    url_fetch_max_bytes: int = Field(default=100 * 1024**2, ge=1)
+    url_fetch_allowed_networks: list[str] = Field(
+        default_factory=list,
+        description="CIDRs exempt from the private-address refusal (e.g. a LAN); metadata stays refused",
+    )
+
     @field_validator("data_dir", "frontend_dist")
     @classmethod
     def _absolute(cls, value: Path) -> Path:

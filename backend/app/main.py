@@ -13,10 +13,13 @@ from app import __version__
 from app.api.errors import install_error_handlers
 from app.api.middleware import RequestLogMiddleware
 from app.api.spa import mount_spa
+from app.api.v1.endpoints.metrics import router as metrics_router
 from app.api.v1.router import api_router
 from app.api.v1.websockets.router import ws_router
 from app.config import Settings, get_settings
+from app.core.prediction.worker import close_pool
 from app.jobs.runner import forget_runner, get_runner
+from app.services.monitoring import start_monitoring, stop_monitoring
 
 log = logging.getLogger("app")
 
@@ -29,9 +32,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     runner = get_runner(settings)
     await runner.start()
     app.state.runner = runner
+    await start_monitoring(app)
     try:
         yield
     finally:
+        await stop_monitoring(app)
+        await close_pool(app.state)  # prediction workers, if any were started
         await runner.shutdown()
         forget_runner(settings)
 
@@ -57,5 +63,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.include_router(api_router)
     app.include_router(ws_router)
+    app.include_router(metrics_router)
     mount_spa(app, settings.frontend_dist)
     return app

@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -55,6 +56,9 @@ class Dataset(Base):
     size_bytes: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     validation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     parent_id: Mapped[str | None] = mapped_column(ID, ForeignKey("datasets.id", ondelete="SET NULL"))
+    # Added by migration 0002 (datasets area)
+    source_info: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # e.g. roboflow ws/project/version
+    job_id: Mapped[str | None] = mapped_column(ID)  # the import/enhance job (jobs.id)
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
@@ -104,6 +108,7 @@ class TrainingEvent(Base):
     """Append-only event log of a session: replayed to late WebSocket clients, then tailed by id."""
 
     __tablename__ = "training_events"
+    __table_args__ = (Index("ix_training_events_session_id_id", "session_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     session_id: Mapped[str] = mapped_column(
@@ -160,6 +165,17 @@ class Prediction(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     results: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     created_at: Mapped[datetime] = _created()
+    # Added by migration 0006 (prediction area)
+    batch_id: Mapped[str | None] = mapped_column(ID, index=True)  # a batch (its job id when it ran as one)
+    image_name: Mapped[str | None] = mapped_column(String(255))  # the uploaded file's name
+    source: Mapped[str | None] = mapped_column(String(10))  # upload|url
+    source_url: Mapped[str | None] = mapped_column(String(2048))
+    display_path: Mapped[str | None] = mapped_column(String(500))  # upright 8-bit copy, relative to data_dir
+    width: Mapped[int | None] = mapped_column(Integer)  # as displayed (EXIF orientation applied)
+    height: Mapped[int | None] = mapped_column(Integer)
+    instance_count: Mapped[int | None] = mapped_column(Integer)  # selected instances
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # per-image totals (history lists)
+    model_name: Mapped[str | None] = mapped_column(String(200))  # kept when the model is deleted
 
 
 class Job(Base):
@@ -225,3 +241,46 @@ class MonitoringHistory(Base):
     disk_percent: Mapped[float | None] = mapped_column(Float)
     # [{"index", "utilization_percent", "memory_used_percent", "temperature_c", "power_w"}, ...]
     gpus: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
+
+
+class ModelExport(Base):
+    """A model converted to a deployment format (ONNX, OpenVINO, ...) by a `model_export` job."""
+
+    __tablename__ = "model_exports"
+
+    id: Mapped[str] = _id_column()
+    model_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("models.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    format: Mapped[str] = mapped_column(String(20), nullable=False)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    # queued|running|completed|failed|stopped|cancelled|interrupted
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued")
+    job_id: Mapped[str | None] = mapped_column(ID, index=True)
+    path: Mapped[str | None] = mapped_column(String(500))  # relative to data_dir: a file or a folder
+    size_bytes: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created()
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ModelEvaluation(Base):
+    """Validation metrics of a model on one split of a dataset (a `model_evaluate` job)."""
+
+    __tablename__ = "model_evaluations"
+
+    id: Mapped[str] = _id_column()
+    model_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("models.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    dataset_id: Mapped[str | None] = mapped_column(ID, ForeignKey("datasets.id", ondelete="SET NULL"))
+    dataset_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    split: Mapped[str] = mapped_column(String(10), nullable=False)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)  # imgsz, conf, iou
+    metrics: Mapped[dict[str, float]] = mapped_column(JSON, nullable=False, default=dict)
+    per_class: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued")
+    job_id: Mapped[str | None] = mapped_column(ID, index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created()
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

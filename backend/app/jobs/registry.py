@@ -25,6 +25,8 @@ HANDLER_MODULES: list[str] = [
     "app.jobs.builtin",
     "app.jobs.dataset_jobs",
     "app.jobs.training_job",
+    "app.jobs.model_jobs",
+    "app.jobs.prediction_jobs",
 ]
 
 

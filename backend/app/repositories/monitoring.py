@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.db.tables import MonitoringHistory
+from app.db.tables import MonitoringHistory, Setting
 
 
 def get_minute(session: Session, bucket_start: datetime) -> MonitoringHistory | None:
@@ -33,3 +33,16 @@ def minutes_between(session: Session, start: datetime, end: datetime) -> Sequenc
 def delete_before(session: Session, cutoff: datetime) -> int:
     result = session.execute(delete(MonitoringHistory).where(MonitoringHistory.bucket_start < cutoff))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def get_setting(session: Session, key: str) -> Any:
+    row = session.get(Setting, key)
+    return None if row is None else row.value
+
+
+def put_setting(session: Session, key: str, value: Any) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value

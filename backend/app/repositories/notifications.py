@@ -18,7 +18,9 @@ def insert(session: Session, *, level: str, title: str, message: str, source: st
     return row
 
 
-def page(session: Session, *, offset: int, limit: int, unread_only: bool) -> tuple[Sequence[Notification], int]:
+def page(
+    session: Session, *, offset: int, limit: int, unread_only: bool
+) -> tuple[Sequence[Notification], int]:
     query = select(Notification)
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
@@ -37,9 +39,7 @@ def get(session: Session, notification_id: int) -> Notification | None:
 
 
 def mark_all_read(session: Session, now: datetime) -> int:
-    result = session.execute(
-        update(Notification).where(Notification.read_at.is_(None)).values(read_at=now)
-    )
+    result = session.execute(update(Notification).where(Notification.read_at.is_(None)).values(read_at=now))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

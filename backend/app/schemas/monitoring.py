@@ -127,9 +127,7 @@ class MonitoringSettings(BaseModel):
     interval_s: float = Field(default=2.0, ge=0.2, le=60, description="Seconds between samples")
     temperature_warning_c: float = Field(default=80.0, ge=30, le=120)
     temperature_critical_c: float = Field(default=90.0, ge=30, le=120)
-    memory_warning_percent: float = Field(
-        default=90.0, ge=10, le=100, description="GPU memory and host RAM"
-    )
+    memory_warning_percent: float = Field(default=90.0, ge=10, le=100, description="GPU memory and host RAM")
     memory_critical_percent: float = Field(default=97.0, ge=10, le=100)
     disk_warning_percent: float = Field(
         default=90.0, ge=10, le=100, description="The disk holding the data directory"

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.config import Settings
 from app.data.synthetic import SyntheticSpec, generate_dataset
+from app.data.validation import validate_dataset
 from app.db.session import session_scope
 from app.db.tables import Dataset
 
@@ -36,7 +37,7 @@ def ensure_demo_dataset(settings: Settings, *, force: bool = False) -> tuple[boo
 
     with session_scope(url) as db:
         row = Dataset(
-            name=DEMO_NAME, source="demo", source_ref=DEMO_REF, format="yolo-seg", status="importing"
+            name=DEMO_NAME, source="demo", source_ref=DEMO_REF, format="yolo-seg", status="processing"
         )
         db.add(row)
         db.flush()
@@ -51,6 +52,7 @@ def ensure_demo_dataset(settings: Settings, *, force: bool = False) -> tuple[boo
             if failed is not None:
                 db.delete(failed)
         raise
+    report = validate_dataset(target)  # the same report imported datasets get
     with session_scope(url) as db:
         row_or_none = db.get(Dataset, dataset_id)
         assert row_or_none is not None
@@ -66,4 +68,5 @@ def ensure_demo_dataset(settings: Settings, *, force: bool = False) -> tuple[boo
         row.image_count = generated.total_images
         row.instance_count = generated.total_instances
         row.size_bytes = _dir_size(target)
+        row.validation = report
     return True, target

@@ -1,0 +1,33 @@
+"""Notification centre: list (paged, unread filter), mark one or all read."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from app.api.deps import DbDep
+from app.schemas.notifications import NotificationOut, NotificationPage, ReadAllResult
+from app.services import notifications
+
+router = APIRouter(prefix="/notifications", tags=["notifications"])
+
+
+@router.get("", response_model=NotificationPage)
+def list_notifications(
+    db: DbDep,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    unread: Annotated[bool, Query(description="Only the unread ones")] = False,
+) -> NotificationPage:
+    return notifications.list_notifications(db, offset=offset, limit=limit, unread_only=unread)
+
+
+@router.post("/read-all", response_model=ReadAllResult)
+def mark_all_read(db: DbDep) -> ReadAllResult:
+    return notifications.mark_all_read(db)
+
+
+@router.post("/{notification_id}/read", response_model=NotificationOut)
+def mark_read(db: DbDep, notification_id: Annotated[int, Path(ge=1, le=2**62)]) -> NotificationOut:
+    return notifications.mark_read(db, notification_id)

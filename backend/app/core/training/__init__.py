@@ -1,0 +1,1 @@
+"""Training engines. Importing this package is cheap: torch/ultralytics load only inside a worker."""

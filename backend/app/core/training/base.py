@@ -1,0 +1,117 @@
+"""The framework-neutral training interface.
+
+A `Trainer` (Ultralytics now, RF-DETR later) runs one training in the current process and reports
+through a `TrainingListener`. It knows nothing about the database, the job runner or the API: the job
+handler (app/jobs/training_job.py) wires a listener that persists events, and any runner (local
+process pool, Celery) can call that handler unchanged.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from app.core.training.config import TrainingConfig
+
+
+class TrainingStopRequested(Exception):
+    """Raised from inside the training loop when a stop was requested; the last finished epoch's
+    checkpoint stays resumable (Ultralytics' own `trainer.stop` strips it)."""
+
+
+class TrainingError(Exception):
+    """A failure with a message meant for the user (e.g. CUDA out of memory: use a smaller batch)."""
+
+
+@dataclass(frozen=True)
+class TrainingRequest:
+    """What to train: everything resolved to absolute paths by the job handler."""
+
+    session_id: str
+    config: TrainingConfig
+    data_yaml: Path  # run-specific data.yaml with an absolute dataset path
+    run_dir: Path  # <runs_dir>/<session_id>: the trainer writes everything below it
+    device: str  # resolved: 'cpu', '0', '0,1'
+    train_images: int
+    class_names: list[str]
+    weights: Path | None = None  # starting weights (.pt); None with pretrained=False = from scratch
+    resume_from: Path | None = None  # last.pt of an earlier attempt
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    epoch: int  # 1-based
+    epochs: int
+    batch: int  # 1-based
+    batches: int
+    elapsed_s: float  # since this attempt started
+    eta_s: float | None
+    losses: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def percent(self) -> float:
+        done = (self.epoch - 1) * self.batches + self.batch
+        return round(100.0 * done / max(1, self.epochs * self.batches), 2)
+
+
+@dataclass(frozen=True)
+class EpochResult:
+    epoch: int  # 1-based
+    epochs: int
+    metrics: dict[str, float]  # flat names, see events.METRIC_KEYS
+    fitness: float | None
+    is_best: bool
+    ended_at: float  # time.time() when the epoch (validation and save included) ended
+    cpu_time_s: float | None = None  # CPU seconds this process used during the epoch (all threads)
+
+
+@dataclass(frozen=True)
+class SavedCheckpoint:
+    epoch: int
+    path: Path
+    is_best: bool
+    metrics: dict[str, float]
+
+
+@dataclass(frozen=True)
+class TrainingOutcome:
+    best_weights: Path | None
+    last_weights: Path | None
+    best_epoch: int | None
+    best_fitness: float | None
+    epochs_completed: int
+    final_metrics: dict[str, float]
+
+
+class TrainingListener(Protocol):
+    """Receives everything a trainer reports. Called on the training thread: keep each call short."""
+
+    def on_log(self, message: str, level: str = "info") -> None: ...
+
+    def on_start(self, epochs: int, start_epoch: int, batches: int) -> None: ...
+
+    def on_batch(self, progress: BatchProgress) -> None: ...
+
+    def on_epoch(self, result: EpochResult) -> None: ...
+
+    def on_checkpoint(self, checkpoint: SavedCheckpoint) -> None: ...
+
+    def should_stop(self) -> bool: ...
+
+
+class Trainer(ABC):
+    """Runs one training (or a resume) to completion, stop or error in the calling process."""
+
+    framework: str
+
+    @abstractmethod
+    def train(self, request: TrainingRequest, listener: TrainingListener) -> TrainingOutcome:
+        """Train. Raises TrainingStopRequested on a stop request, TrainingError with a user-facing
+        message on known failures, anything else on bugs."""
+
+    @staticmethod
+    def last_checkpoint(run_dir: Path) -> Path | None:
+        """The resumable checkpoint of an earlier attempt, if any."""
+        return None

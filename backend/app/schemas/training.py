@@ -1,0 +1,177 @@
+"""API shapes of the training area (/api/v1/training, /ws/training/{session_id})."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.core.training.config import TrainingConfig
+
+SessionStatus = Literal["queued", "running", "completed", "failed", "stopped", "interrupted", "cancelled"]
+EventType = Literal[
+    "training_state",
+    "training_progress",
+    "training_metrics",
+    "training_log",
+    "checkpoint_saved",
+    "training_complete",
+    "error",
+]
+
+
+class TrainingSessionCreate(TrainingConfig):
+    """A new training run: the configuration plus what to train on."""
+
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+
+    dataset_id: str = Field(min_length=1, max_length=32, description="A ready dataset")
+    name: str | None = Field(
+        default=None, min_length=1, max_length=200, description="Display name; default '<arch> on <dataset>'"
+    )
+
+    def training_config(self) -> TrainingConfig:
+        return TrainingConfig.model_validate(self.model_dump(exclude={"dataset_id", "name"}))
+
+
+class TrainingSessionSummary(BaseModel):
+    model_config = ConfigDict(protected_namespaces=())
+
+    id: str
+    name: str
+    status: SessionStatus
+    dataset_id: str | None
+    dataset_name: str | None = None
+    framework: str
+    model_arch: str
+    current_epoch: int = Field(description="Epochs finished")
+    total_epochs: int
+    progress: float = Field(description="0..1, batch-level")
+    best_metric: float | None = Field(description="Mask mAP50-95 of the best epoch")
+    best_epoch: int | None
+    metric_name: str = "mask_map50_95"
+    error: str | None
+    resume_count: int
+    queue_position: int | None = Field(default=None, description="1 = next to start (queued only)")
+    resumable: bool = Field(description="POST .../resume is allowed now")
+    image_size: int | None = None
+    batch_size: int | None = None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class TrainingSessionDetail(TrainingSessionSummary):
+    config: TrainingConfig
+    job_id: str | None = Field(default=None, description="The runner's job of the latest attempt")
+    stop_requested: bool = False
+    model_id: str | None = Field(default=None, description="Registered model (completed runs)")
+    latest_metrics: dict[str, float] | None = None
+    estimated_time_remaining: float | None = Field(
+        default=None, description="Seconds, from the last progress"
+    )
+
+
+class DeleteResponse(BaseModel):
+    success: bool
+    freed_bytes: int = 0
+
+
+class EpochMetricOut(BaseModel):
+    epoch: int
+    metrics: dict[str, float]
+    created_at: datetime
+
+
+class TrainingMetricsResponse(BaseModel):
+    session_id: str
+    metric_keys: list[str] = Field(description="Keys present, in display/CSV order")
+    best_epoch: int | None
+    epochs: list[EpochMetricOut]
+
+
+class LogLine(BaseModel):
+    id: int
+    timestamp: datetime
+    level: str
+    message: str
+
+
+class LogsResponse(BaseModel):
+    session_id: str
+    lines: list[LogLine]
+
+
+class TrainingEventOut(BaseModel):
+    """One stored event; the WebSocket sends exactly this shape (see the WS docs in the report)."""
+
+    id: int
+    type: EventType
+    session_id: str
+    timestamp: datetime
+    data: dict[str, Any]
+
+
+class EventsResponse(BaseModel):
+    session_id: str
+    status: SessionStatus
+    events: list[TrainingEventOut]
+    last_event_id: int
+
+
+class CheckpointOut(BaseModel):
+    id: str
+    session_id: str
+    epoch: int
+    metrics: dict[str, float]
+    is_best: bool
+    size_bytes: int
+    path: str = Field(description="Relative to the data directory")
+    exists: bool
+    created_at: datetime
+
+
+class CompareEntry(BaseModel):
+    session: TrainingSessionSummary
+    epochs: list[EpochMetricOut]
+
+
+class CompareResponse(BaseModel):
+    metric_keys: list[str]
+    sessions: list[CompareEntry]
+
+
+class ArchitectureOut(BaseModel):
+    name: str
+    family: str
+    family_label: str
+    size: str
+    size_label: str
+    framework: str
+    task: str
+    parameters: int
+    gflops: float
+    layers: int
+    official_weights_available: bool = Field(description="Official .pt present in models/official/")
+
+
+class ArchitecturesResponse(BaseModel):
+    model_config = ConfigDict(protected_namespaces=())
+
+    reference_classes: int = Field(description="Parameters/GFLOPs are for this many classes")
+    reference_image_size: int
+    ultralytics_version: str
+    items: list[ArchitectureOut]
+
+
+class TrainingDefaults(BaseModel):
+    config: TrainingConfig
+    augmentation_presets: dict[str, dict[str, float]]
+    gpu_count: int
+    devices: list[str] = Field(description="Valid device choices on this machine")
+    online: bool = Field(
+        description="Official weights can be downloaded (else they must be in models/official)"
+    )
+    official_weights_dir: str = Field(description="Relative to the data directory")
+    primary_metric: str
