@@ -1,6 +1,9 @@
 import { PanelLeftClose, PanelLeftOpen } from 'lucide-react';
 
 import { Button } from '@/components/common/Button';
+import { HeaderGpuStatus } from '@/components/gpu/HeaderGpuStatus';
+import { MonitoringStreams } from '@/components/gpu/MonitoringStreams';
+import { NotificationBell } from '@/components/notifications/NotificationBell';
 import { useSystemInfo } from '@/hooks/useSystem';
 import { useUiStore } from '@/store/uiStore';
 
@@ -23,7 +26,9 @@ export function Header() {
       >
         <ToggleIcon className="size-5" aria-hidden="true" />
       </Button>
+      <MonitoringStreams />
       <div className="flex items-center gap-3">
+        <HeaderGpuStatus />
         <BackendStatus />
         {info.data && (
           <span
@@ -34,6 +39,7 @@ export function Header() {
             v{info.data.app_version}
           </span>
         )}
+        <NotificationBell />
       </div>
     </header>
   );

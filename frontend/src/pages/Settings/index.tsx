@@ -2,6 +2,7 @@ import { RefreshCw } from 'lucide-react';
 
 import { Button } from '@/components/common/Button';
 import { Card } from '@/components/common/Card';
+import { MonitoringSettingsForm } from '@/components/gpu/MonitoringSettingsForm';
 import { Loader } from '@/components/common/Loader';
 import { PageHeader } from '@/components/common/PageHeader';
 import { useSystemInfo } from '@/hooks/useSystem';
@@ -78,7 +79,7 @@ export default function SettingsPage() {
     <section data-testid="page-settings">
       <PageHeader
         title="Settings"
-        description="System information. Settings are read-only here for now: configure the backend with CRACKDET_* environment variables."
+        description="System information and GPU monitoring. Other settings come from CRACKDET_* environment variables."
       />
       {info.isPending && <Loader label="Loading system information…" />}
       {info.isError && (
@@ -109,6 +110,14 @@ export default function SettingsPage() {
           </Card>
         </div>
       )}
+      <Card
+        id="monitoring"
+        className="mt-6"
+        title="GPU monitoring"
+        description="Warning and critical thresholds raise notifications (once, until the reading recovers); the interval is how often GPUs and host are sampled."
+      >
+        <MonitoringSettingsForm />
+      </Card>
     </section>
   );
 }

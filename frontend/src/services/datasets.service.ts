@@ -1,0 +1,290 @@
+import type { ApiSchema } from '@/types/api';
+
+import { api } from './api';
+import { ApiError } from './errors';
+
+export type Dataset = ApiSchema<'Dataset'>;
+export type DatasetDetail = ApiSchema<'DatasetDetail'>;
+export type DatasetList = ApiSchema<'DatasetList'>;
+export type DatasetStatus = Dataset['status'];
+export type DatasetSource = Dataset['source'];
+export type DatasetFormat = NonNullable<Dataset['format']>;
+export type ValidationStatus = NonNullable<Dataset['validation_status']>;
+export type DatasetStats = ApiSchema<'DatasetStats'>;
+export type SplitSummary = ApiSchema<'SplitSummary'>;
+export type SplitStats = ApiSchema<'SplitStats'>;
+export type ClassCount = ApiSchema<'ClassCount'>;
+export type ValidationReport = ApiSchema<'ValidationReport'>;
+export type ValidationIssue = ApiSchema<'ValidationIssue'>;
+export type DatasetImage = ApiSchema<'DatasetImage'>;
+export type DatasetImagePage = ApiSchema<'DatasetImagePage'>;
+export type ImageAnnotation = ApiSchema<'ImageAnnotation'>;
+export type SplitName = DatasetImage['split'];
+export type DatasetDeleted = ApiSchema<'DatasetDeleted'>;
+export type DatasetJob = ApiSchema<'DatasetJob'>;
+export type RoboflowImportRequest = ApiSchema<'RoboflowImportRequest'>;
+export type RoboflowExportFormat = RoboflowImportRequest['format'];
+export type RoboflowKeyStatus = ApiSchema<'RoboflowKeyStatus'>;
+export type EnhanceRequest = ApiSchema<'EnhanceRequest'>;
+
+/** Statuses of a dataset whose import or enhancement is still running. */
+export const IN_PROGRESS_STATUSES: readonly DatasetStatus[] = [
+  'queued',
+  'downloading',
+  'extracting',
+  'processing',
+  'validating',
+];
+
+export function isInProgress(status: DatasetStatus): boolean {
+  return IN_PROGRESS_STATUSES.includes(status);
+}
+
+export const SPLIT_NAMES: readonly SplitName[] = ['train', 'val', 'test'];
+
+export const ROBOFLOW_FORMATS: readonly { value: RoboflowExportFormat; label: string }[] = [
+  { value: 'yolov8', label: 'YOLOv8 segmentation' },
+  { value: 'yolov11', label: 'YOLO11 segmentation' },
+  { value: 'yolov12', label: 'YOLOv12 segmentation' },
+  { value: 'yolov9', label: 'YOLOv9 segmentation' },
+  { value: 'coco-segmentation', label: 'COCO segmentation' },
+  { value: 'coco', label: 'COCO' },
+];
+
+/** A backend error with its plain `detail` message and, for 422 answers, the message per field. */
+export class DatasetApiError extends ApiError {
+  readonly detail: string;
+  readonly fieldErrors: Readonly<Record<string, string>>;
+
+  constructor(status: number, detail: string, fieldErrors: Record<string, string> = {}) {
+    super(status, `HTTP ${status}: ${detail}`);
+    this.name = 'DatasetApiError';
+    this.detail = detail;
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** The first message per field of a 422 body (`errors: [{field, message}]`). */
+function fieldErrorsOf(body: unknown): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (!isRecord(body) || !Array.isArray(body.errors)) return fields;
+  for (const item of body.errors as unknown[]) {
+    if (!isRecord(item)) continue;
+    const { field, message } = item;
+    if (typeof field === 'string' && typeof message === 'string' && !(field in fields)) {
+      fields[field] = message;
+    }
+  }
+  return fields;
+}
+
+export function datasetErrorFrom(
+  status: number,
+  statusText: string,
+  body: unknown,
+): DatasetApiError {
+  let detail = '';
+  if (isRecord(body) && typeof body.detail === 'string') detail = body.detail;
+  else if (typeof body === 'string') detail = body.trim();
+  if (detail === '') detail = statusText || 'request failed';
+  return new DatasetApiError(status, detail, fieldErrorsOf(body));
+}
+
+function failed(response: Response, body: unknown): DatasetApiError {
+  return datasetErrorFrom(response.status, response.statusText, body);
+}
+
+export async function fetchDatasets(signal?: AbortSignal): Promise<DatasetList> {
+  const { data, error, response } = await api.GET('/api/v1/datasets', { signal });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+export async function fetchDataset(id: string, signal?: AbortSignal): Promise<DatasetDetail> {
+  const { data, error, response } = await api.GET('/api/v1/datasets/{dataset_id}', {
+    params: { path: { dataset_id: id } },
+    signal,
+  });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+export async function fetchDatasetStats(id: string, signal?: AbortSignal): Promise<DatasetStats> {
+  const { data, error, response } = await api.GET('/api/v1/datasets/{dataset_id}/stats', {
+    params: { path: { dataset_id: id } },
+    signal,
+  });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+export interface ImagePageQuery {
+  split: SplitName | null;
+  offset: number;
+  limit: number;
+}
+
+export async function fetchDatasetImages(
+  id: string,
+  query: ImagePageQuery,
+  signal?: AbortSignal,
+): Promise<DatasetImagePage> {
+  const { data, error, response } = await api.GET('/api/v1/datasets/{dataset_id}/images', {
+    params: {
+      path: { dataset_id: id },
+      query: {
+        offset: query.offset,
+        limit: query.limit,
+        ...(query.split === null ? {} : { split: query.split }),
+      },
+    },
+    signal,
+  });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+export async function validateDataset(id: string): Promise<ValidationReport> {
+  const { data, error, response } = await api.POST('/api/v1/datasets/{dataset_id}/validate', {
+    params: { path: { dataset_id: id } },
+  });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+export async function deleteDataset(id: string, force: boolean): Promise<DatasetDeleted> {
+  const { data, error, response } = await api.DELETE('/api/v1/datasets/{dataset_id}', {
+    params: { path: { dataset_id: id }, query: { force } },
+  });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+/** A dataset that an import or enhancement answered with; `started` is false when it existed. */
+export interface StartedDataset {
+  dataset: Dataset;
+  started: boolean;
+}
+
+export async function enhanceDataset(id: string, body: EnhanceRequest): Promise<StartedDataset> {
+  const { data, error, response } = await api.POST('/api/v1/datasets/{dataset_id}/enhance', {
+    params: { path: { dataset_id: id } },
+    body,
+  });
+  if (data === undefined) throw failed(response, error);
+  return { dataset: data, started: response.status === 202 };
+}
+
+export async function importFromRoboflow(body: RoboflowImportRequest): Promise<StartedDataset> {
+  const { data, error, response } = await api.POST('/api/v1/datasets', { body });
+  if (data === undefined) throw failed(response, error);
+  return { dataset: data, started: response.status === 202 };
+}
+
+export async function fetchRoboflowKeyStatus(signal?: AbortSignal): Promise<RoboflowKeyStatus> {
+  const { data, error, response } = await api.GET('/api/v1/settings/roboflow-key', { signal });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+export async function fetchDatasetJob(jobId: string, signal?: AbortSignal): Promise<DatasetJob> {
+  const { data, error, response } = await api.GET('/api/v1/datasets/jobs/{job_id}', {
+    params: { path: { job_id: jobId } },
+    signal,
+  });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+export const UPLOAD_URL = '/api/v1/datasets/upload';
+
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+export interface UploadOptions {
+  name?: string;
+  onProgress?: (progress: UploadProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Thrown when the user cancels an upload. */
+export class UploadCancelledError extends Error {
+  constructor() {
+    super('The upload was cancelled.');
+    this.name = 'UploadCancelledError';
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Uploads a dataset zip (multipart `file` + optional `name`). Uses XMLHttpRequest, not fetch,
+ * because only XHR reports upload progress. Resolves with the queued dataset.
+ */
+export function uploadDatasetZip(file: File, options: UploadOptions = {}): Promise<Dataset> {
+  const { name, onProgress, signal } = options;
+  return new Promise<Dataset>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new UploadCancelledError());
+      return;
+    }
+    const xhr = new XMLHttpRequest();
+    const onAbortSignal = () => {
+      xhr.abort();
+    };
+    const settle = () => {
+      signal?.removeEventListener('abort', onAbortSignal);
+    };
+    xhr.upload.addEventListener('progress', (event) => {
+      if (onProgress === undefined) return;
+      onProgress({ loaded: event.loaded, total: event.lengthComputable ? event.total : file.size });
+    });
+    xhr.addEventListener('load', () => {
+      settle();
+      const body = parseJson(xhr.responseText);
+      if (xhr.status >= 200 && xhr.status < 300 && isRecord(body)) {
+        resolve(body as Dataset);
+        return;
+      }
+      reject(datasetErrorFrom(xhr.status, xhr.statusText, body));
+    });
+    xhr.addEventListener('error', () => {
+      settle();
+      reject(
+        new TypeError('The upload failed: the server closed the connection or is unreachable.'),
+      );
+    });
+    xhr.addEventListener('abort', () => {
+      settle();
+      reject(new UploadCancelledError());
+    });
+    signal?.addEventListener('abort', onAbortSignal);
+
+    const form = new FormData();
+    form.append('file', file, file.name);
+    const trimmedName = name?.trim();
+    if (trimmedName) form.append('name', trimmedName);
+    xhr.open('POST', UPLOAD_URL);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.send(form);
+  });
+}
+
+/** URL of a thumbnail (JPEG, longest side `size` px); the API draws the masks when `overlay`. */
+export function thumbnailUrl(image: DatasetImage, size = 256, overlay = false): string {
+  const params = new URLSearchParams({ size: String(size) });
+  if (overlay) params.set('overlay', 'true');
+  return `${image.thumbnail_url}?${params.toString()}`;
+}
