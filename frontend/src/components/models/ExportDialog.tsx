@@ -1,0 +1,356 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Download } from 'lucide-react';
+import { useState, type SubmitEvent } from 'react';
+
+import { Button } from '@/components/common/Button';
+import { Loader } from '@/components/common/Loader';
+import { isJobRunning, useJob } from '@/hooks/useJob';
+import { modelKeys, useExportFormats, useStartExport } from '@/hooks/useModels';
+import {
+  fetchExport,
+  reasonOf,
+  type ExportFormatInfo,
+  type ExportOut,
+  type ExportRequest,
+  type ModelDetail,
+} from '@/services/models.service';
+import { cn } from '@/utils/cn';
+
+import { Dialog } from './Dialog';
+import { Field } from './Field';
+import { formatBytes } from './format';
+import { JobProgress } from './JobProgress';
+import { Notice } from './Notice';
+
+export interface ExportDialogProps {
+  model: ModelDetail;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}
+
+export function ExportDialog({ model, open, onOpenChange }: ExportDialogProps) {
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      size="lg"
+      title="Export model"
+      description={`Convert ${model.name} to a deployment format. The export runs in the background.`}
+    >
+      {open && <ExportPanel model={model} />}
+    </Dialog>
+  );
+}
+
+function ExportPanel({ model }: { model: ModelDetail }) {
+  const [started, setStarted] = useState<ExportOut | null>(null);
+  if (started !== null) {
+    return (
+      <ExportProgress
+        modelId={model.id}
+        started={started}
+        onAnother={() => {
+          setStarted(null);
+        }}
+      />
+    );
+  }
+  return <ExportForm model={model} onStarted={setStarted} />;
+}
+
+interface ExportOptionsState {
+  format: string;
+  imgsz: string;
+  half: boolean;
+  dynamic: boolean;
+  simplify: boolean;
+}
+
+function imgszProblem(raw: string): string | null {
+  if (raw.trim() === '') return null;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 32 || value > 2048) return 'Between 32 and 2048 pixels.';
+  if (value % 32 !== 0) return 'A multiple of 32 (the model stride).';
+  return null;
+}
+
+function requestOf(state: ExportOptionsState, format: ExportFormatInfo): ExportRequest {
+  const body: ExportRequest = {
+    format: format.name as ExportRequest['format'],
+    half: state.half && format.options.half,
+    // Options a format does not take are sent as their defaults (the backend refuses others).
+    dynamic: format.options.dynamic && state.dynamic,
+    simplify: format.options.simplify ? state.simplify : true,
+  };
+  if (state.imgsz.trim() !== '') body.imgsz = Number(state.imgsz);
+  return body;
+}
+
+function ExportForm({
+  model,
+  onStarted,
+}: {
+  model: ModelDetail;
+  onStarted: (started: ExportOut) => void;
+}) {
+  const formats = useExportFormats();
+  const start = useStartExport(model.id);
+  const [state, setState] = useState<ExportOptionsState>({
+    format: 'onnx',
+    imgsz: model.image_size === null ? '' : String(model.image_size),
+    half: false,
+    dynamic: false,
+    simplify: true,
+  });
+
+  if (formats.isPending) return <Loader label="Loading the export formats…" />;
+  if (formats.isError) {
+    return (
+      <Notice tone="error">Could not load the export formats: {reasonOf(formats.error)}</Notice>
+    );
+  }
+  const available = formats.data.formats.filter((item) => item.available);
+  const selected =
+    formats.data.formats.find((item) => item.name === state.format && item.available) ??
+    available[0];
+  const sizeProblem = imgszProblem(state.imgsz);
+
+  const submit = (event: SubmitEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (selected === undefined || sizeProblem !== null) return;
+    start.mutate(requestOf(state, selected), { onSuccess: onStarted });
+  };
+
+  return (
+    <form onSubmit={submit} className="space-y-5" aria-label="Export options">
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-700">Format</legend>
+        <div className="mt-2 grid gap-2 sm:grid-cols-2">
+          {formats.data.formats.map((format) => (
+            <FormatOption
+              key={format.name}
+              format={format}
+              checked={selected?.name === format.name}
+              onSelect={() => {
+                setState((current) => ({ ...current, format: format.name, half: false }));
+              }}
+            />
+          ))}
+        </div>
+      </fieldset>
+
+      {selected !== undefined && (
+        <fieldset className="grid gap-4 sm:grid-cols-2">
+          <legend className="mb-2 text-sm font-medium text-slate-700">Options</legend>
+          <Field
+            label="Image size"
+            hint={`Pixels; default ${model.image_size ?? 640} (the training size).`}
+            error={sizeProblem ?? undefined}
+          >
+            {(control) => (
+              <input
+                {...control}
+                type="number"
+                inputMode="numeric"
+                min={32}
+                max={2048}
+                step={32}
+                value={state.imgsz}
+                onChange={(event) => {
+                  setState((current) => ({ ...current, imgsz: event.target.value }));
+                }}
+              />
+            )}
+          </Field>
+          <div className="space-y-2 pt-1">
+            <Toggle
+              label="FP16 (half)"
+              checked={state.half}
+              disabledReason={
+                selected.options.half
+                  ? null
+                  : (selected.half_reason ?? `FP16 is not possible for ${selected.title} here.`)
+              }
+              onChange={(half) => {
+                setState((current) => ({ ...current, half }));
+              }}
+            />
+            <Toggle
+              label="Dynamic input shapes"
+              checked={state.dynamic && selected.options.dynamic}
+              disabledReason={
+                selected.options.dynamic ? null : `${selected.title} takes a fixed input shape.`
+              }
+              onChange={(dynamic) => {
+                setState((current) => ({ ...current, dynamic }));
+              }}
+            />
+            <Toggle
+              label="Simplify the graph"
+              checked={state.simplify && selected.options.simplify}
+              disabledReason={
+                selected.options.simplify ? null : `Not an option for ${selected.title}.`
+              }
+              onChange={(simplify) => {
+                setState((current) => ({ ...current, simplify }));
+              }}
+            />
+          </div>
+        </fieldset>
+      )}
+
+      {start.isError && (
+        <Notice tone="error" title="The export was not started">
+          {reasonOf(start.error)}
+        </Notice>
+      )}
+
+      <div className="flex justify-end gap-2 border-t border-slate-100 pt-4">
+        <Button
+          type="submit"
+          disabled={selected === undefined || sizeProblem !== null || start.isPending}
+        >
+          {start.isPending ? 'Starting…' : `Export to ${selected?.title ?? '…'}`}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function FormatOption({
+  format,
+  checked,
+  onSelect,
+}: {
+  format: ExportFormatInfo;
+  checked: boolean;
+  onSelect: () => void;
+}) {
+  const reasonId = `format-${format.name}-reason`;
+  return (
+    <label
+      data-testid={`format-${format.name}`}
+      className={cn(
+        'flex gap-3 rounded-lg border p-3 text-sm',
+        format.available ? 'cursor-pointer hover:border-sky-300' : 'cursor-not-allowed bg-slate-50',
+        checked ? 'border-sky-500 ring-1 ring-sky-500' : 'border-slate-200',
+      )}
+    >
+      <input
+        type="radio"
+        name="export-format"
+        value={format.name}
+        className="mt-0.5 size-4 text-sky-600 focus:ring-sky-600"
+        checked={checked}
+        disabled={!format.available}
+        aria-describedby={format.available ? undefined : reasonId}
+        onChange={onSelect}
+      />
+      <span className="min-w-0">
+        <span className={cn('font-medium', format.available ? 'text-slate-900' : 'text-slate-500')}>
+          {format.title}
+        </span>
+        {format.is_directory && <span className="ml-1.5 text-xs text-slate-400">folder · zip</span>}
+        <span className="mt-0.5 block text-xs text-slate-500">{format.description}</span>
+        {!format.available && (
+          <span id={reasonId} className="mt-1 block text-xs text-amber-700">
+            {format.reason ?? 'Not available on this machine.'}
+          </span>
+        )}
+      </span>
+    </label>
+  );
+}
+
+function Toggle({
+  label,
+  checked,
+  disabledReason,
+  onChange,
+}: {
+  label: string;
+  checked: boolean;
+  disabledReason: string | null;
+  onChange: (checked: boolean) => void;
+}) {
+  const disabled = disabledReason !== null;
+  return (
+    <label className={cn('flex items-start gap-2 text-sm', disabled && 'text-slate-400')}>
+      <input
+        type="checkbox"
+        className="mt-0.5 size-4 rounded border-slate-300 text-sky-600 focus:ring-sky-600"
+        checked={checked && !disabled}
+        disabled={disabled}
+        onChange={(event) => {
+          onChange(event.target.checked);
+        }}
+      />
+      <span>
+        {label}
+        {disabledReason !== null && (
+          <span className="block text-xs text-slate-400">{disabledReason}</span>
+        )}
+      </span>
+    </label>
+  );
+}
+
+function ExportProgress({
+  modelId,
+  started,
+  onAnother,
+}: {
+  modelId: string;
+  started: ExportOut;
+  onAnother: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const job = useJob(started.job_id, {
+    onFinished: () => {
+      void queryClient.invalidateQueries({ queryKey: modelKeys.detail(modelId) });
+    },
+  });
+  const current = job.data;
+  const finished = current !== undefined && !isJobRunning(current.status);
+  const result = useQuery({
+    queryKey: [...modelKeys.detail(modelId), 'export', started.id],
+    queryFn: ({ signal }) => fetchExport(modelId, started.id, signal),
+    enabled: finished,
+  });
+  const title = started.format.toUpperCase();
+  const done = result.data;
+
+  return (
+    <div className="space-y-4" data-testid="export-progress">
+      <JobProgress label={`Export to ${title}`} job={current} />
+      {job.isError && (
+        <Notice tone="error">Could not follow the export: {reasonOf(job.error)}</Notice>
+      )}
+      {finished && current.status !== 'completed' && (
+        <Notice tone="error" title="The export failed">
+          {current.error ?? done?.error ?? `The job ended: ${current.status}.`}
+        </Notice>
+      )}
+      {done?.status === 'completed' && done.download_url !== null && (
+        <Notice tone="success" title="Export ready">
+          <a
+            href={done.download_url}
+            download
+            className="mt-1 inline-flex items-center gap-1.5 font-medium text-emerald-800 underline hover:text-emerald-700"
+          >
+            <Download className="size-4" aria-hidden="true" />
+            Download {done.file_name ?? title}
+            {done.is_directory ? ' (zip)' : ''} · {formatBytes(done.size_bytes)}
+          </a>
+        </Notice>
+      )}
+      {finished && (
+        <div className="flex justify-end">
+          <Button variant="secondary" size="sm" onClick={onAnother}>
+            Export another format
+          </Button>
+        </div>
+      )}
+    </div>
+  );
+}

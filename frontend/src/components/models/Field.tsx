@@ -1,0 +1,59 @@
+import { useId, type ReactNode } from 'react';
+
+import { cn } from '@/utils/cn';
+
+export const INPUT_CLASSES =
+  'block w-full rounded-md border-0 bg-white px-3 py-1.5 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-sky-600 disabled:bg-slate-50 disabled:text-slate-500';
+
+export interface FieldControlProps {
+  id: string;
+  'aria-invalid': boolean;
+  'aria-describedby': string | undefined;
+  className: string;
+}
+
+export interface FieldProps {
+  label: string;
+  hint?: ReactNode;
+  error?: string | undefined;
+  optional?: boolean;
+  className?: string;
+  children: (control: FieldControlProps) => ReactNode;
+}
+
+/** A labelled control with a hint or an error message tied to it by ARIA. */
+export function Field({ label, hint, error, optional, className, children }: FieldProps) {
+  const id = useId();
+  const messageId = `${id}-message`;
+  const hasMessage = error !== undefined || hint !== undefined;
+  return (
+    <div className={className}>
+      <label
+        htmlFor={id}
+        className="flex items-baseline justify-between text-sm font-medium text-slate-700"
+      >
+        {label}
+        {optional === true && <span className="text-xs font-normal text-slate-400">Optional</span>}
+      </label>
+      <div className="mt-1">
+        {children({
+          id,
+          'aria-invalid': error !== undefined,
+          'aria-describedby': hasMessage ? messageId : undefined,
+          className: cn(INPUT_CLASSES, error !== undefined && 'ring-red-400 focus:ring-red-500'),
+        })}
+      </div>
+      {error !== undefined ? (
+        <p id={messageId} className="mt-1 text-xs text-red-600">
+          {error}
+        </p>
+      ) : (
+        hint !== undefined && (
+          <p id={messageId} className="mt-1 text-xs text-slate-500">
+            {hint}
+          </p>
+        )
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,328 @@
+import type { paths } from '@/api/schema';
+import type { ApiSchema } from '@/types/api';
+
+import { api } from './api';
+import { ApiError } from './errors';
+
+export type ModelSummary = ApiSchema<'ModelSummary'>;
+export type ModelDetail = ApiSchema<'ModelDetail'>;
+export type ModelList = ApiSchema<'ModelList'>;
+export type ModelUpdate = ApiSchema<'ModelUpdate'>;
+export type ModelDeleted = ApiSchema<'ModelDeleted'>;
+export type ModelImportJob = ApiSchema<'ModelImportJob'>;
+export type ExportOut = ApiSchema<'ExportOut'>;
+/** Derived from the operation: the schema's own name is disambiguated by the generator. */
+export type ExportRequest = NonNullable<
+  paths['/api/v1/models/{model_id}/export']['post']['requestBody']
+>['content']['application/json'];
+export type ExportFormatName = ExportRequest['format'];
+export type ExportFormatList = ApiSchema<'ExportFormatList'>;
+export type ExportFormatInfo = ExportFormatList['formats'][number];
+export type EvaluationOut = ApiSchema<'EvaluationOut'>;
+export type EvaluateRequest = ApiSchema<'EvaluateRequest'>;
+export type SplitName = NonNullable<EvaluateRequest['split']>;
+export type ModelComparison = ApiSchema<'ModelComparison'>;
+export type ComparisonGroup = ApiSchema<'ComparisonGroup'>;
+export type SessionLineage = ApiSchema<'SessionLineage'>;
+export type DatasetLineage = ApiSchema<'DatasetLineage'>;
+export type TrainingMetrics = ApiSchema<'TrainingMetricsResponse'>;
+export type Dataset = ApiSchema<'Dataset'>;
+type ModelListQuery = NonNullable<paths['/api/v1/models']['get']['parameters']['query']>;
+export type ModelSource = NonNullable<ModelListQuery['source']>;
+export type JobState = ExportOut['status'];
+
+/** Limits the backend enforces (app/schemas/models.py), checked here before sending. */
+export const MODEL_LIMITS = {
+  nameMaxLength: 200,
+  maxTags: 20,
+  tagMaxLength: 40,
+  maxCompare: 10,
+  minCompare: 2,
+} as const;
+
+/** The backend's defaults for an evaluation (mAP wants a low confidence threshold). */
+export const EVALUATION_DEFAULTS = { conf: 0.001, iou: 0.7 } as const;
+
+export const SPLIT_NAMES: readonly SplitName[] = ['val', 'test', 'train'];
+
+export const ACTIVE_JOB_STATES: readonly JobState[] = ['queued', 'running'];
+
+export function isActive(status: JobState): boolean {
+  return ACTIVE_JOB_STATES.includes(status);
+}
+
+/** A backend error with its plain `detail` message and, for 422 answers, the message per field. */
+export class ModelApiError extends ApiError {
+  readonly detail: string;
+  readonly fieldErrors: Readonly<Record<string, string>>;
+
+  constructor(status: number, detail: string, fieldErrors: Record<string, string> = {}) {
+    super(status, `HTTP ${status}: ${detail}`);
+    this.name = 'ModelApiError';
+    this.detail = detail;
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function fieldErrorsOf(body: unknown): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (!isRecord(body) || !Array.isArray(body.errors)) return fields;
+  for (const item of body.errors as unknown[]) {
+    if (!isRecord(item)) continue;
+    const { field, message } = item;
+    if (typeof field === 'string' && typeof message === 'string' && !(field in fields)) {
+      fields[field] = message;
+    }
+  }
+  return fields;
+}
+
+export function modelErrorFrom(status: number, statusText: string, body: unknown): ModelApiError {
+  let detail = '';
+  if (isRecord(body) && typeof body.detail === 'string') detail = body.detail;
+  else if (typeof body === 'string') detail = body.trim();
+  if (detail === '') detail = statusText || 'request failed';
+  return new ModelApiError(status, detail, fieldErrorsOf(body));
+}
+
+function failed(response: Response, body: unknown): ModelApiError {
+  return modelErrorFrom(response.status, response.statusText, body);
+}
+
+/** The user-facing reason of an error: the backend's `detail` without the HTTP prefix. */
+export function reasonOf(error: unknown): string {
+  if (error instanceof ModelApiError) return error.detail;
+  if (error instanceof TypeError) return 'The backend could not be reached.';
+  if (error instanceof Error) return error.message;
+  return 'Unknown error';
+}
+
+export interface ModelFilters {
+  source?: ModelSource | undefined;
+  task?: string | undefined;
+  tag?: string | undefined;
+  search?: string | undefined;
+}
+
+/** The most the list endpoint returns in one page. */
+export const MODEL_PAGE_LIMIT = 200;
+
+export async function fetchModels(filters: ModelFilters, signal?: AbortSignal): Promise<ModelList> {
+  const query: ModelListQuery = { limit: MODEL_PAGE_LIMIT };
+  if (filters.source) query.source = filters.source;
+  if (filters.task) query.task = filters.task;
+  if (filters.tag) query.tag = filters.tag;
+  const search = filters.search?.trim();
+  if (search) query.search = search;
+  const { data, error, response } = await api.GET('/api/v1/models', {
+    params: { query },
+    signal,
+  });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+export async function fetchModel(id: string, signal?: AbortSignal): Promise<ModelDetail> {
+  const { data, error, response } = await api.GET('/api/v1/models/{model_id}', {
+    params: { path: { model_id: id } },
+    signal,
+  });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+export async function updateModel(id: string, body: ModelUpdate): Promise<ModelDetail> {
+  const { data, error, response } = await api.PATCH('/api/v1/models/{model_id}', {
+    params: { path: { model_id: id } },
+    body,
+  });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+export async function deleteModel(id: string): Promise<ModelDeleted> {
+  const { data, error, response } = await api.DELETE('/api/v1/models/{model_id}', {
+    params: { path: { model_id: id } },
+  });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+export async function fetchExportFormats(signal?: AbortSignal): Promise<ExportFormatList> {
+  const { data, error, response } = await api.GET('/api/v1/models/export-formats', { signal });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+export async function startExport(id: string, body: ExportRequest): Promise<ExportOut> {
+  const { data, error, response } = await api.POST('/api/v1/models/{model_id}/export', {
+    params: { path: { model_id: id } },
+    body,
+  });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+export async function fetchExport(
+  modelId: string,
+  exportId: string,
+  signal?: AbortSignal,
+): Promise<ExportOut> {
+  const { data, error, response } = await api.GET('/api/v1/models/{model_id}/exports/{export_id}', {
+    params: { path: { model_id: modelId, export_id: exportId } },
+    signal,
+  });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+export async function deleteExport(modelId: string, exportId: string): Promise<void> {
+  const { error, response } = await api.DELETE('/api/v1/models/{model_id}/exports/{export_id}', {
+    params: { path: { model_id: modelId, export_id: exportId } },
+  });
+  if (!response.ok) throw failed(response, error);
+}
+
+export async function startEvaluation(id: string, body: EvaluateRequest): Promise<EvaluationOut> {
+  const { data, error, response } = await api.POST('/api/v1/models/{model_id}/evaluate', {
+    params: { path: { model_id: id } },
+    body,
+  });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+export async function fetchComparison(
+  ids: readonly string[],
+  signal?: AbortSignal,
+): Promise<ModelComparison> {
+  const { data, error, response } = await api.GET('/api/v1/models/compare', {
+    params: { query: { ids: ids.join(',') } },
+    signal,
+  });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+export async function fetchImportJob(jobId: string, signal?: AbortSignal): Promise<ModelImportJob> {
+  const { data, error, response } = await api.GET('/api/v1/models/imports/{job_id}', {
+    params: { path: { job_id: jobId } },
+    signal,
+  });
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+export async function fetchSessionMetrics(
+  sessionId: string,
+  signal?: AbortSignal,
+): Promise<TrainingMetrics> {
+  const { data, error, response } = await api.GET(
+    '/api/v1/training/sessions/{session_id}/metrics',
+    {
+      params: { path: { session_id: sessionId } },
+      signal,
+    },
+  );
+  if (data === undefined) throw failed(response, error);
+  return data;
+}
+
+/** Ready datasets a model can be evaluated on. */
+export async function fetchReadyDatasets(signal?: AbortSignal): Promise<Dataset[]> {
+  const { data, error, response } = await api.GET('/api/v1/datasets', { signal });
+  if (data === undefined) throw failed(response, error);
+  return data.items.filter((dataset) => dataset.status === 'ready');
+}
+
+export function weightsDownloadUrl(id: string): string {
+  return `/api/v1/models/${encodeURIComponent(id)}/download`;
+}
+
+export const IMPORT_URL = '/api/v1/models/import';
+
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+export interface UploadOptions {
+  name?: string;
+  onProgress?: (progress: UploadProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Thrown when the user cancels an upload. */
+export class UploadCancelledError extends Error {
+  constructor() {
+    super('The upload was cancelled.');
+    this.name = 'UploadCancelledError';
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Uploads weights (multipart `file` + optional `name`) with XMLHttpRequest, the only browser API
+ * that reports upload progress. Resolves with the queued import job (the check runs in a worker).
+ */
+export function uploadModelFile(file: File, options: UploadOptions = {}): Promise<ModelImportJob> {
+  const { name, onProgress, signal } = options;
+  return new Promise<ModelImportJob>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new UploadCancelledError());
+      return;
+    }
+    const xhr = new XMLHttpRequest();
+    const onAbortSignal = () => {
+      xhr.abort();
+    };
+    const settle = () => {
+      signal?.removeEventListener('abort', onAbortSignal);
+    };
+    xhr.upload.addEventListener('progress', (event) => {
+      onProgress?.({
+        loaded: event.loaded,
+        total: event.lengthComputable ? event.total : file.size,
+      });
+    });
+    xhr.addEventListener('load', () => {
+      settle();
+      const body = parseJson(xhr.responseText);
+      if (xhr.status >= 200 && xhr.status < 300 && isRecord(body)) {
+        resolve(body as ModelImportJob);
+        return;
+      }
+      reject(modelErrorFrom(xhr.status, xhr.statusText, body));
+    });
+    xhr.addEventListener('error', () => {
+      settle();
+      reject(
+        new TypeError('The upload failed: the server closed the connection or is unreachable.'),
+      );
+    });
+    xhr.addEventListener('abort', () => {
+      settle();
+      reject(new UploadCancelledError());
+    });
+    signal?.addEventListener('abort', onAbortSignal);
+
+    const form = new FormData();
+    form.append('file', file, file.name);
+    const trimmedName = name?.trim();
+    if (trimmedName) form.append('name', trimmedName);
+    xhr.open('POST', IMPORT_URL);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.send(form);
+  });
+}
