@@ -20,6 +20,16 @@ EPOCHS = 2
 TRAINING_TIMEOUT_MS = 240_000
 
 
+RECORD_POINT_COUNTS = """() => {
+    const chart = document.querySelector('[data-testid="loss-chart"]');
+    window.__pointCounts = [chart.getAttribute('data-points')];
+    new MutationObserver(() => {
+        const count = chart.getAttribute('data-points');
+        if (window.__pointCounts.at(-1) !== count) window.__pointCounts.push(count);
+    }).observe(chart, { attributes: true, attributeFilter: ['data-points'] });
+}"""
+
+
 def fill_number(page: Page, label: str, value: int) -> None:
     field = page.get_by_label(label, exact=True)
     field.fill(str(value))
@@ -59,11 +69,15 @@ def test_training_from_the_form_to_a_completed_run(page: Page) -> None:
     expect(page.get_by_test_id("session-name")).to_have_text(f"yolov8n-seg on {DEMO_DATASET}")
 
     loss_chart = page.get_by_test_id("loss-chart")
-    # The curve grows one epoch at a time, live over the WebSocket.
-    expect(loss_chart).to_have_attribute("data-points", "1", timeout=TRAINING_TIMEOUT_MS)
+    expect(loss_chart).to_be_visible()
+    # Record every point count the chart shows, to see it grow one epoch at a time.
+    page.evaluate(RECORD_POINT_COUNTS)
     expect(loss_chart).to_have_attribute("data-points", str(EPOCHS), timeout=TRAINING_TIMEOUT_MS)
     status = monitor.get_by_test_id("training-status").first
     expect(status).to_have_attribute("data-status", "completed", timeout=TRAINING_TIMEOUT_MS)
+
+    counts = page.evaluate("window.__pointCounts")
+    assert [count for count in counts if count != "0"] == ["1", "2"], counts
 
     # The chart really draws a line through both points, and the rest of the view agrees.
     expect(loss_chart.locator(".recharts-line-curve").first).to_be_visible()

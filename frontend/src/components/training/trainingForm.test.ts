@@ -1,0 +1,101 @@
+import { ApiError } from '@/services/errors';
+import { TrainingRequestError } from '@/services/training.service';
+import { CONFIG } from '@/pages/Training/testing/fixtures';
+
+import { formatDuration, formatLearningRate, formatParameters } from './format';
+import { queueText, runsAhead } from './queue';
+import {
+  checkNumber,
+  errorsFromApi,
+  FORM_ERROR,
+  initialFormValues,
+  NUMBER_FIELDS,
+  rangeHint,
+  toCreateRequest,
+  validateForm,
+} from './trainingForm';
+
+describe('training form', () => {
+  it('starts from the defaults and turns them back into the same configuration', () => {
+    const values = { ...initialFormValues(CONFIG), dataset_id: 'd1' };
+    expect(values.numbers.epochs).toBe('100');
+    expect(values.numbers.mosaic).toBe('');
+    expect(values.weightsMode).toBe('official');
+    expect(validateForm(values)).toEqual({});
+    const { dataset_id, ...config } = toCreateRequest(values);
+    expect(dataset_id).toBe('d1');
+    expect(config).toEqual(CONFIG);
+  });
+
+  it('sends pretrained=false from scratch and the weights only for "my weights"', () => {
+    const base = { ...initialFormValues(CONFIG), dataset_id: 'd1' };
+    expect(toCreateRequest({ ...base, weightsMode: 'scratch', weights: 'x.pt' })).toMatchObject({
+      pretrained: false,
+      weights: null,
+    });
+    expect(
+      toCreateRequest({ ...base, weightsMode: 'custom', weights: ' models/a.pt ', name: ' run ' }),
+    ).toMatchObject({ pretrained: true, weights: 'models/a.pt', name: 'run' });
+    expect(validateForm({ ...base, weightsMode: 'custom', weights: '' })).toHaveProperty('weights');
+  });
+
+  it('checks numbers against the API ranges', () => {
+    expect(checkNumber(NUMBER_FIELDS.epochs, '')).toBe('Required');
+    expect(checkNumber(NUMBER_FIELDS.epochs, '1.5')).toBe('Enter a whole number');
+    expect(checkNumber(NUMBER_FIELDS.epochs, '0')).toBe('Must be between 1–1,000');
+    expect(checkNumber(NUMBER_FIELDS.image_size, '100')).toBe('Must be a multiple of 32');
+    expect(checkNumber(NUMBER_FIELDS.learning_rate, '0.2')).toBe('Must be between 0.0001–0.1');
+    expect(checkNumber(NUMBER_FIELDS.mosaic, '')).toBeNull();
+    expect(checkNumber(NUMBER_FIELDS.momentum, 'abc')).toBe('Enter a number');
+    expect(rangeHint(NUMBER_FIELDS.batch_size)).toBe('1–128, whole number');
+    expect(validateForm({ ...initialFormValues(CONFIG), dataset_id: '' })).toEqual({
+      dataset_id: 'Choose a dataset',
+    });
+  });
+
+  it('assigns the API errors to their fields', () => {
+    const perField = new TrainingRequestError(422, 'HTTP 422: Invalid request', [
+      { field: 'epochs', message: 'too many' },
+      { field: 'request', message: 'bad body' },
+    ]);
+    expect(errorsFromApi(perField)).toEqual({
+      epochs: 'too many',
+      [FORM_ERROR]: 'request: bad body',
+    });
+
+    const device = new TrainingRequestError(422, 'HTTP 422: device: GPU 1 does not exist', []);
+    expect(errorsFromApi(device)).toEqual({ device: 'GPU 1 does not exist' });
+
+    const dataset = new ApiError(409, "HTTP 409: Dataset 'x' is not ready (status: importing)");
+    expect(errorsFromApi(dataset)).toEqual({
+      dataset_id: "Dataset 'x' is not ready (status: importing)",
+    });
+    expect(errorsFromApi(new TypeError('Failed to fetch'))).toEqual({
+      [FORM_ERROR]: 'The backend could not be reached.',
+    });
+  });
+});
+
+describe('training display helpers', () => {
+  it('formats durations, learning rates and parameter counts', () => {
+    expect(formatDuration(3725)).toBe('1h 2m');
+    expect(formatDuration(125)).toBe('2m 5s');
+    expect(formatDuration(null)).toBe('—');
+    expect(formatLearningRate(0.01)).toBe('0.0100');
+    expect(formatLearningRate(0.000123)).toBe('1.23e-4');
+    expect(formatParameters(3_409_968)).toBe('3.4 M');
+  });
+
+  it('counts the runs ahead of a queued one', () => {
+    const me = { id: 'me', status: 'queued' as const, queue_position: 2 };
+    const running = { id: 'r', status: 'running' as const, queue_position: null };
+    const starting = { id: 's', status: 'queued' as const, queue_position: null };
+    const waiting = { id: 'w', status: 'queued' as const, queue_position: 1 };
+    expect(runsAhead(me, [running, waiting, me])).toBe(2);
+    expect(runsAhead({ ...me, queue_position: 1 }, [starting, me])).toBe(1);
+    expect(runsAhead({ ...me, queue_position: 1 }, [me])).toBe(0);
+    expect(queueText(2)).toBe('Queued behind 2 runs');
+    expect(queueText(1)).toBe('Queued behind 1 run');
+    expect(queueText(0)).toMatch(/as soon as a training slot is free/);
+  });
+});

@@ -1,0 +1,471 @@
+/**
+ * The new-run form: field specs with the API's ranges, form values <-> request body, client-side
+ * checks, and the API's errors assigned to the fields they concern.
+ */
+import { errorMessage } from '@/services/errors';
+import {
+  TrainingRequestError,
+  type AugmentationLevel,
+  type OptimizerType,
+  type TrainingConfig,
+  type TrainingSessionCreate,
+} from '@/services/training.service';
+
+export type NumericField =
+  | 'epochs'
+  | 'batch_size'
+  | 'image_size'
+  | 'learning_rate'
+  | 'lr_factor'
+  | 'momentum'
+  | 'weight_decay'
+  | 'warmup_epochs'
+  | 'warmup_momentum'
+  | 'patience'
+  | 'close_mosaic'
+  | 'mosaic'
+  | 'mixup'
+  | 'copy_paste'
+  | 'num_workers'
+  | 'seed'
+  | 'save_period'
+  | 'keep_last_checkpoints'
+  | 'box_gain'
+  | 'cls_gain'
+  | 'dfl_gain'
+  | 'iou_threshold';
+
+export interface NumberFieldSpec {
+  name: NumericField;
+  label: string;
+  min: number;
+  max: number;
+  step: number | 'any';
+  integer: boolean;
+  /** Blank means "use the default of the augmentation level". */
+  optional?: boolean;
+  /** Must be a multiple of this (image size: 32). */
+  multipleOf?: number;
+  help: string;
+}
+
+export const NUMBER_FIELDS: Record<NumericField, NumberFieldSpec> = {
+  epochs: {
+    name: 'epochs',
+    label: 'Epochs',
+    min: 1,
+    max: 1000,
+    step: 1,
+    integer: true,
+    help: 'Passes over the training set',
+  },
+  batch_size: {
+    name: 'batch_size',
+    label: 'Batch size',
+    min: 1,
+    max: 128,
+    step: 1,
+    integer: true,
+    help: 'Images per step; lower it if memory runs out',
+  },
+  image_size: {
+    name: 'image_size',
+    label: 'Image size',
+    min: 32,
+    max: 2048,
+    step: 32,
+    integer: true,
+    multipleOf: 32,
+    help: 'Square training size in pixels, a multiple of 32',
+  },
+  learning_rate: {
+    name: 'learning_rate',
+    label: 'Initial learning rate (lr0)',
+    min: 0.0001,
+    max: 0.1,
+    step: 'any',
+    integer: false,
+    help: 'Step size at the start of training',
+  },
+  lr_factor: {
+    name: 'lr_factor',
+    label: 'Final LR factor (lrf)',
+    min: 0.0001,
+    max: 1,
+    step: 'any',
+    integer: false,
+    help: 'Final learning rate = lr0 × lrf',
+  },
+  momentum: {
+    name: 'momentum',
+    label: 'Momentum',
+    min: 0,
+    max: 1,
+    step: 'any',
+    integer: false,
+    help: 'SGD momentum / Adam beta1',
+  },
+  weight_decay: {
+    name: 'weight_decay',
+    label: 'Weight decay',
+    min: 0,
+    max: 0.1,
+    step: 'any',
+    integer: false,
+    help: 'L2 regularisation',
+  },
+  warmup_epochs: {
+    name: 'warmup_epochs',
+    label: 'Warm-up epochs',
+    min: 0,
+    max: 50,
+    step: 'any',
+    integer: false,
+    help: 'Epochs of gradually rising learning rate',
+  },
+  warmup_momentum: {
+    name: 'warmup_momentum',
+    label: 'Warm-up momentum',
+    min: 0,
+    max: 1,
+    step: 'any',
+    integer: false,
+    help: 'Momentum at the start of warm-up',
+  },
+  patience: {
+    name: 'patience',
+    label: 'Early-stopping patience',
+    min: 0,
+    max: 1000,
+    step: 1,
+    integer: true,
+    help: 'Epochs without improvement before stopping; 0 = never',
+  },
+  close_mosaic: {
+    name: 'close_mosaic',
+    label: 'Close mosaic',
+    min: 0,
+    max: 1000,
+    step: 1,
+    integer: true,
+    help: 'Turn mosaic off for the last N epochs',
+  },
+  mosaic: {
+    name: 'mosaic',
+    label: 'Mosaic',
+    min: 0,
+    max: 1,
+    step: 'any',
+    integer: false,
+    optional: true,
+    help: 'Probability; blank = the level’s value',
+  },
+  mixup: {
+    name: 'mixup',
+    label: 'Mixup',
+    min: 0,
+    max: 1,
+    step: 'any',
+    integer: false,
+    optional: true,
+    help: 'Probability; blank = the level’s value',
+  },
+  copy_paste: {
+    name: 'copy_paste',
+    label: 'Copy-paste',
+    min: 0,
+    max: 1,
+    step: 'any',
+    integer: false,
+    optional: true,
+    help: 'Probability; blank = the level’s value',
+  },
+  num_workers: {
+    name: 'num_workers',
+    label: 'Data-loader workers',
+    min: 0,
+    max: 32,
+    step: 1,
+    integer: true,
+    help: 'Worker processes loading images; 0 = in the training process',
+  },
+  seed: {
+    name: 'seed',
+    label: 'Random seed',
+    min: 0,
+    max: 2 ** 31 - 1,
+    step: 1,
+    integer: true,
+    help: 'Same seed, same data and settings: repeatable runs',
+  },
+  save_period: {
+    name: 'save_period',
+    label: 'Save period',
+    min: 0,
+    max: 1000,
+    step: 1,
+    integer: true,
+    help: 'Keep a checkpoint every N epochs; 0 = best and last only',
+  },
+  keep_last_checkpoints: {
+    name: 'keep_last_checkpoints',
+    label: 'Keep last checkpoints',
+    min: 0,
+    max: 100,
+    step: 1,
+    integer: true,
+    help: 'Retention: the best plus the last N epoch checkpoints',
+  },
+  box_gain: {
+    name: 'box_gain',
+    label: 'Box loss gain',
+    min: 0.01,
+    max: 50,
+    step: 'any',
+    integer: false,
+    help: 'Weight of the box regression loss',
+  },
+  cls_gain: {
+    name: 'cls_gain',
+    label: 'Class loss gain',
+    min: 0.01,
+    max: 50,
+    step: 'any',
+    integer: false,
+    help: 'Weight of the classification loss',
+  },
+  dfl_gain: {
+    name: 'dfl_gain',
+    label: 'DFL loss gain',
+    min: 0.01,
+    max: 50,
+    step: 'any',
+    integer: false,
+    help: 'Weight of the distribution focal loss',
+  },
+  iou_threshold: {
+    name: 'iou_threshold',
+    label: 'NMS IoU threshold',
+    min: 0.1,
+    max: 0.95,
+    step: 'any',
+    integer: false,
+    help: 'Overlap above which validation merges detections',
+  },
+};
+
+export const BASIC_FIELDS: NumericField[] = [
+  'epochs',
+  'batch_size',
+  'image_size',
+  'learning_rate',
+  'patience',
+];
+export const OPTIMISER_FIELDS: NumericField[] = [
+  'lr_factor',
+  'momentum',
+  'weight_decay',
+  'warmup_epochs',
+  'warmup_momentum',
+];
+export const AUGMENTATION_FIELDS: NumericField[] = [
+  'mosaic',
+  'mixup',
+  'copy_paste',
+  'close_mosaic',
+];
+export const SYSTEM_FIELDS: NumericField[] = [
+  'num_workers',
+  'seed',
+  'save_period',
+  'keep_last_checkpoints',
+];
+export const LOSS_FIELDS: NumericField[] = ['box_gain', 'cls_gain', 'dfl_gain', 'iou_threshold'];
+
+export const OPTIMIZERS: OptimizerType[] = ['SGD', 'Adam', 'AdamW', 'RMSProp', 'auto'];
+export const AUGMENTATION_LEVELS: AugmentationLevel[] = ['none', 'light', 'medium', 'heavy'];
+
+export type WeightsMode = 'official' | 'custom' | 'scratch';
+
+export interface TrainingFormValues {
+  dataset_id: string;
+  name: string;
+  model_arch: string;
+  weightsMode: WeightsMode;
+  weights: string;
+  optimizer: OptimizerType;
+  cosine_lr: boolean;
+  augmentation_level: AugmentationLevel;
+  device: string;
+  /** Numbers as typed (a field can be blank or half-typed while editing). */
+  numbers: Record<NumericField, string>;
+}
+
+/** Field name (as the API names it) -> message. `form` holds what concerns no single field. */
+export type FormErrors = Partial<Record<string, string>>;
+export const FORM_ERROR = 'form';
+
+function numberText(value: number | null | undefined): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+export function initialFormValues(config: TrainingConfig): TrainingFormValues {
+  const numbers = {} as Record<NumericField, string>;
+  for (const name of Object.keys(NUMBER_FIELDS) as NumericField[]) {
+    numbers[name] = numberText(config[name]);
+  }
+  return {
+    dataset_id: '',
+    name: '',
+    model_arch: config.model_arch,
+    weightsMode: config.weights ? 'custom' : config.pretrained ? 'official' : 'scratch',
+    weights: config.weights ?? '',
+    optimizer: config.optimizer,
+    cosine_lr: config.cosine_lr,
+    augmentation_level: config.augmentation_level,
+    device: config.device,
+    numbers,
+  };
+}
+
+function limitText(value: number): string {
+  return Number.isInteger(value) ? value.toLocaleString('en-US') : String(value);
+}
+
+function rangeText(spec: NumberFieldSpec): string {
+  return `${limitText(spec.min)}–${limitText(spec.max)}`;
+}
+
+/** "1–1000", "0–1 (blank: level default)", "32–2048, multiple of 32". */
+export function rangeHint(spec: NumberFieldSpec): string {
+  const parts = [rangeText(spec)];
+  if (spec.multipleOf !== undefined) parts.push(`multiple of ${spec.multipleOf}`);
+  if (spec.integer && spec.multipleOf === undefined) parts.push('whole number');
+  return parts.join(', ');
+}
+
+/** The client-side problem of one numeric field, or null. */
+export function checkNumber(spec: NumberFieldSpec, text: string): string | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return spec.optional ? null : 'Required';
+  const value = Number(trimmed);
+  if (!Number.isFinite(value)) return 'Enter a number';
+  if (spec.integer && !Number.isInteger(value)) return 'Enter a whole number';
+  if (value < spec.min || value > spec.max) return `Must be between ${rangeText(spec)}`;
+  if (spec.multipleOf !== undefined && value % spec.multipleOf !== 0) {
+    return `Must be a multiple of ${spec.multipleOf}`;
+  }
+  return null;
+}
+
+export function validateForm(values: TrainingFormValues): FormErrors {
+  const errors: FormErrors = {};
+  if (values.dataset_id === '') errors.dataset_id = 'Choose a dataset';
+  if (values.model_arch === '') errors.model_arch = 'Choose a model';
+  if (values.weightsMode === 'custom' && values.weights.trim() === '') {
+    errors.weights = 'Enter a model id or a .pt path under models/ or uploads/';
+  }
+  if (values.device.trim() === '') errors.device = 'Choose a device';
+  if (values.name.length > 200) errors.name = 'At most 200 characters';
+  for (const spec of Object.values(NUMBER_FIELDS)) {
+    const problem = checkNumber(spec, values.numbers[spec.name]);
+    if (problem !== null) errors[spec.name] = problem;
+  }
+  return errors;
+}
+
+function optionalNumber(text: string): number | null {
+  return text.trim() === '' ? null : Number(text);
+}
+
+/** The POST body of a (validated) form. */
+export function toCreateRequest(values: TrainingFormValues): TrainingSessionCreate {
+  const n = (name: NumericField) => Number(values.numbers[name]);
+  const name = values.name.trim();
+  return {
+    dataset_id: values.dataset_id,
+    ...(name === '' ? {} : { name }),
+    model_arch: values.model_arch,
+    pretrained: values.weightsMode !== 'scratch',
+    weights: values.weightsMode === 'custom' ? values.weights.trim() : null,
+    image_size: n('image_size'),
+    epochs: n('epochs'),
+    batch_size: n('batch_size'),
+    learning_rate: n('learning_rate'),
+    lr_factor: n('lr_factor'),
+    momentum: n('momentum'),
+    weight_decay: n('weight_decay'),
+    optimizer: values.optimizer,
+    cosine_lr: values.cosine_lr,
+    warmup_epochs: n('warmup_epochs'),
+    warmup_momentum: n('warmup_momentum'),
+    patience: n('patience'),
+    augmentation_level: values.augmentation_level,
+    mosaic: optionalNumber(values.numbers.mosaic),
+    mixup: optionalNumber(values.numbers.mixup),
+    copy_paste: optionalNumber(values.numbers.copy_paste),
+    close_mosaic: n('close_mosaic'),
+    device: values.device.trim(),
+    num_workers: n('num_workers'),
+    seed: n('seed'),
+    save_period: n('save_period'),
+    keep_last_checkpoints: n('keep_last_checkpoints'),
+    box_gain: n('box_gain'),
+    cls_gain: n('cls_gain'),
+    dfl_gain: n('dfl_gain'),
+    iou_threshold: n('iou_threshold'),
+  };
+}
+
+const FORM_FIELDS = new Set<string>([
+  'dataset_id',
+  'name',
+  'model_arch',
+  'pretrained',
+  'weights',
+  'optimizer',
+  'cosine_lr',
+  'augmentation_level',
+  'device',
+  ...Object.keys(NUMBER_FIELDS),
+]);
+
+/** Messages without a field list that still clearly concern one (service-level 422/404/409). */
+const MESSAGE_FIELDS: [RegExp, string][] = [
+  [/^(starting weights|official .* weights)/i, 'weights'],
+  [/^dataset/i, 'dataset_id'],
+];
+
+function fieldOfMessage(message: string): string | null {
+  const prefix = /^([a-z_]+):\s/.exec(message)?.[1];
+  if (prefix !== undefined && FORM_FIELDS.has(prefix)) return prefix;
+  for (const [pattern, field] of MESSAGE_FIELDS) if (pattern.test(message)) return field;
+  return null;
+}
+
+function stripStatus(message: string): string {
+  return message.replace(/^HTTP \d{3}: /, '');
+}
+
+/** The errors of a failed create request, by the field they concern. */
+export function errorsFromApi(error: unknown): FormErrors {
+  const errors: FormErrors = {};
+  const general: string[] = [];
+  const fieldErrors = error instanceof TrainingRequestError ? error.fieldErrors : [];
+  for (const { field, message } of fieldErrors) {
+    const name = field === 'pretrained' ? 'weights' : field;
+    if (FORM_FIELDS.has(name)) errors[name] = errors[name] ?? message;
+    else general.push(`${field}: ${message}`);
+  }
+  if (fieldErrors.length === 0) {
+    const message = stripStatus(errorMessage(error));
+    const field = fieldOfMessage(message);
+    if (field === null) general.push(message);
+    else errors[field] = message.replace(/^[a-z_]+:\s/, '');
+  }
+  if (general.length > 0) errors[FORM_ERROR] = general.join('\n');
+  else if (fieldErrors.length > 0) {
+    errors[FORM_ERROR] = 'The server rejected some settings: see the messages next to the fields.';
+  }
+  return errors;
+}
