@@ -2,6 +2,7 @@ import type { ApiSchema } from '@/types/api';
 
 import { api } from './api';
 import { ApiError } from './errors';
+import { fileUploadForm, uploadWithProgress, type UploadOptions } from './upload';
 
 export type Dataset = ApiSchema<'Dataset'>;
 export type DatasetDetail = ApiSchema<'DatasetDetail'>;
@@ -202,83 +203,21 @@ export async function fetchDatasetJob(jobId: string, signal?: AbortSignal): Prom
 
 export const UPLOAD_URL = '/api/v1/datasets/upload';
 
-export interface UploadProgress {
-  loaded: number;
-  total: number;
-}
-
-export interface UploadOptions {
-  name?: string;
-  onProgress?: (progress: UploadProgress) => void;
-  signal?: AbortSignal;
-}
-
-/** Thrown when the user cancels an upload. */
-export class UploadCancelledError extends Error {
-  constructor() {
-    super('The upload was cancelled.');
-    this.name = 'UploadCancelledError';
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
+export { UploadCancelledError, type UploadOptions, type UploadProgress } from './upload';
 
 /**
- * Uploads a dataset zip (multipart `file` + optional `name`). Uses XMLHttpRequest, not fetch,
- * because only XHR reports upload progress. Resolves with the queued dataset.
+ * Uploads a dataset zip (multipart `file` + optional `name`) with progress reports.
+ * Resolves with the queued dataset.
  */
 export function uploadDatasetZip(file: File, options: UploadOptions = {}): Promise<Dataset> {
   const { name, onProgress, signal } = options;
-  return new Promise<Dataset>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new UploadCancelledError());
-      return;
-    }
-    const xhr = new XMLHttpRequest();
-    const onAbortSignal = () => {
-      xhr.abort();
-    };
-    const settle = () => {
-      signal?.removeEventListener('abort', onAbortSignal);
-    };
-    xhr.upload.addEventListener('progress', (event) => {
-      if (onProgress === undefined) return;
-      onProgress({ loaded: event.loaded, total: event.lengthComputable ? event.total : file.size });
-    });
-    xhr.addEventListener('load', () => {
-      settle();
-      const body = parseJson(xhr.responseText);
-      if (xhr.status >= 200 && xhr.status < 300 && isRecord(body)) {
-        resolve(body as Dataset);
-        return;
-      }
-      reject(datasetErrorFrom(xhr.status, xhr.statusText, body));
-    });
-    xhr.addEventListener('error', () => {
-      settle();
-      reject(
-        new TypeError('The upload failed: the server closed the connection or is unreachable.'),
-      );
-    });
-    xhr.addEventListener('abort', () => {
-      settle();
-      reject(new UploadCancelledError());
-    });
-    signal?.addEventListener('abort', onAbortSignal);
-
-    const form = new FormData();
-    form.append('file', file, file.name);
-    const trimmedName = name?.trim();
-    if (trimmedName) form.append('name', trimmedName);
-    xhr.open('POST', UPLOAD_URL);
-    xhr.setRequestHeader('Accept', 'application/json');
-    xhr.send(form);
+  return uploadWithProgress<Dataset>({
+    url: UPLOAD_URL,
+    form: fileUploadForm(file, name),
+    errorFrom: datasetErrorFrom,
+    fallbackTotal: file.size,
+    onProgress,
+    signal,
   });
 }
 

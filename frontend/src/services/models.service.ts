@@ -3,6 +3,7 @@ import type { ApiSchema } from '@/types/api';
 
 import { api } from './api';
 import { ApiError } from './errors';
+import { fileUploadForm, uploadWithProgress, type UploadOptions } from './upload';
 
 export type ModelSummary = ApiSchema<'ModelSummary'>;
 export type ModelDetail = ApiSchema<'ModelDetail'>;
@@ -245,84 +246,20 @@ export function weightsDownloadUrl(id: string): string {
 
 export const IMPORT_URL = '/api/v1/models/import';
 
-export interface UploadProgress {
-  loaded: number;
-  total: number;
-}
-
-export interface UploadOptions {
-  name?: string;
-  onProgress?: (progress: UploadProgress) => void;
-  signal?: AbortSignal;
-}
-
-/** Thrown when the user cancels an upload. */
-export class UploadCancelledError extends Error {
-  constructor() {
-    super('The upload was cancelled.');
-    this.name = 'UploadCancelledError';
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
+export { UploadCancelledError, type UploadOptions, type UploadProgress } from './upload';
 
 /**
- * Uploads weights (multipart `file` + optional `name`) with XMLHttpRequest, the only browser API
- * that reports upload progress. Resolves with the queued import job (the check runs in a worker).
+ * Uploads weights (multipart `file` + optional `name`) with progress reports.
+ * Resolves with the queued import job (the check runs in a worker).
  */
 export function uploadModelFile(file: File, options: UploadOptions = {}): Promise<ModelImportJob> {
   const { name, onProgress, signal } = options;
-  return new Promise<ModelImportJob>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new UploadCancelledError());
-      return;
-    }
-    const xhr = new XMLHttpRequest();
-    const onAbortSignal = () => {
-      xhr.abort();
-    };
-    const settle = () => {
-      signal?.removeEventListener('abort', onAbortSignal);
-    };
-    xhr.upload.addEventListener('progress', (event) => {
-      onProgress?.({
-        loaded: event.loaded,
-        total: event.lengthComputable ? event.total : file.size,
-      });
-    });
-    xhr.addEventListener('load', () => {
-      settle();
-      const body = parseJson(xhr.responseText);
-      if (xhr.status >= 200 && xhr.status < 300 && isRecord(body)) {
-        resolve(body as ModelImportJob);
-        return;
-      }
-      reject(modelErrorFrom(xhr.status, xhr.statusText, body));
-    });
-    xhr.addEventListener('error', () => {
-      settle();
-      reject(
-        new TypeError('The upload failed: the server closed the connection or is unreachable.'),
-      );
-    });
-    xhr.addEventListener('abort', () => {
-      settle();
-      reject(new UploadCancelledError());
-    });
-    signal?.addEventListener('abort', onAbortSignal);
-
-    const form = new FormData();
-    form.append('file', file, file.name);
-    const trimmedName = name?.trim();
-    if (trimmedName) form.append('name', trimmedName);
-    xhr.open('POST', IMPORT_URL);
-    xhr.setRequestHeader('Accept', 'application/json');
-    xhr.send(form);
+  return uploadWithProgress<ModelImportJob>({
+    url: IMPORT_URL,
+    form: fileUploadForm(file, name),
+    errorFrom: modelErrorFrom,
+    fallbackTotal: file.size,
+    onProgress,
+    signal,
   });
 }

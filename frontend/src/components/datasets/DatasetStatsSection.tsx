@@ -5,7 +5,7 @@ import { Loader } from '@/components/common/Loader';
 import { useDatasetStats } from '@/hooks/useDatasets';
 import { errorMessage } from '@/services/errors';
 
-import { Callout } from './Callout';
+import { Callout } from '@/components/common/Callout';
 import { ClassHistogram } from './ClassHistogram';
 import { SplitStatsTable } from './SplitStatsTable';
 

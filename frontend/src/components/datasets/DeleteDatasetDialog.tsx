@@ -8,7 +8,7 @@ import { DatasetApiError, type Dataset, type DatasetDeleted } from '@/services/d
 import { errorMessage } from '@/services/errors';
 import { showToast } from '@/store/uiStore';
 
-import { Callout } from './Callout';
+import { Callout } from '@/components/common/Callout';
 import { formatBytes, formatCount } from './format';
 
 export interface DeleteDatasetDialogProps {

@@ -9,8 +9,8 @@ import { DatasetApiError } from '@/services/datasets.service';
 import { errorMessage } from '@/services/errors';
 import { showToast } from '@/store/uiStore';
 
-import { Callout } from './Callout';
-import { FormField } from './FormField';
+import { Callout } from '@/components/common/Callout';
+import { FormField } from '@/components/common/FormField';
 import { friendlyFieldMessage } from './roboflowErrors';
 
 export interface EnhanceDatasetDialogProps {

@@ -17,7 +17,7 @@ import { errorMessage } from '@/services/errors';
 import { cn } from '@/utils/cn';
 
 import { AnnotatedImage } from './AnnotatedImage';
-import { Callout } from './Callout';
+import { Callout } from '@/components/common/Callout';
 import { formatBytes, formatCount, splitLabel } from './format';
 
 export const IMAGES_PER_PAGE = 24;

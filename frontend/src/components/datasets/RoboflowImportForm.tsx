@@ -9,8 +9,8 @@ import {
   type StartedDataset,
 } from '@/services/datasets.service';
 
-import { Callout } from './Callout';
-import { FormField } from './FormField';
+import { Callout } from '@/components/common/Callout';
+import { FormField } from '@/components/common/FormField';
 import { friendlyFieldMessage, splitImportErrors, type ImportFieldName } from './roboflowErrors';
 
 interface FormValues {

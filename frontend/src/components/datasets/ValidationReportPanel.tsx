@@ -5,7 +5,7 @@ import { Card } from '@/components/common/Card';
 import type { ValidationReport } from '@/services/datasets.service';
 import { cn } from '@/utils/cn';
 
-import { Callout } from './Callout';
+import { Callout } from '@/components/common/Callout';
 import { formatCount, formatDateTime, splitLabel } from './format';
 import { ValidationBadge } from './StatusBadges';
 import { groupIssuesByRule, ruleTitle, type RuleGroup } from './validationRules';

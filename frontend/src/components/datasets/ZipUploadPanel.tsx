@@ -8,9 +8,9 @@ import { useZipUpload } from '@/hooks/useDatasets';
 import type { Dataset } from '@/services/datasets.service';
 import { cn } from '@/utils/cn';
 
-import { Callout } from './Callout';
+import { Callout } from '@/components/common/Callout';
 import { formatBytes } from './format';
-import { FormField } from './FormField';
+import { FormField } from '@/components/common/FormField';
 import { describeUploadError } from './uploadErrors';
 
 const ZIP_TYPES = {

@@ -42,6 +42,8 @@ export function makeDataset(overrides: Partial<Dataset> = {}): Dataset {
     instance_count: 68,
     size_bytes: 3 * 1024 * 1024,
     validation_status: 'warnings',
+    error_count: 0,
+    warning_count: 3,
     parent_id: null,
     job_id: 'job1',
     created_at: CREATED_AT,
@@ -124,7 +126,13 @@ export function makeDetail(overrides: Partial<DatasetDetail> = {}): DatasetDetai
 }
 
 export function makeList(items: Dataset[], usedBytes = 3 * 1024 * 1024): DatasetList {
-  return { items, total: items.length, used_bytes: usedBytes, quota_bytes: 10 * 1024 ** 3 };
+  return {
+    items,
+    total: items.length,
+    used_bytes: usedBytes,
+    quota_bytes: 10 * 1024 ** 3,
+    max_upload_bytes: 2 * 1024 ** 3,
+  };
 }
 
 export function makeStats(): DatasetStats {

@@ -7,7 +7,7 @@ import { showToast } from '@/store/uiStore';
 
 import { Dialog } from './Dialog';
 import { formatBytes } from './format';
-import { Notice } from './Notice';
+import { Callout } from '@/components/common/Callout';
 
 export interface DeleteModelDialogProps {
   model: ModelDetail;
@@ -64,14 +64,14 @@ export function DeleteModelDialog({ model, open, onOpenChange }: DeleteModelDial
           cannot be undone.
         </p>
         {model.in_use !== null && (
-          <Notice tone="warning" title="In use">
+          <Callout tone="warning" title="In use">
             {model.in_use}
-          </Notice>
+          </Callout>
         )}
         {remove.isError && (
-          <Notice tone="error" title="The model was not deleted">
+          <Callout tone="error" title="The model was not deleted">
             {reasonOf(remove.error)}
-          </Notice>
+          </Callout>
         )}
       </div>
     </Dialog>

@@ -17,10 +17,10 @@ import {
 } from '@/services/models.service';
 
 import { Dialog } from './Dialog';
-import { Field } from './Field';
+import { FormField } from '@/components/common/FormField';
 import { formatMetric, metricLabel, orderedMetricKeys, splitLabel } from './format';
 import { JobProgress } from './JobProgress';
-import { Notice } from './Notice';
+import { Callout } from '@/components/common/Callout';
 
 export interface EvaluateDialogProps {
   model: ModelDetail;
@@ -81,12 +81,14 @@ function EvaluateForm({
 
   if (datasets.isPending) return <Loader label="Loading datasets…" />;
   if (datasets.isError) {
-    return <Notice tone="error">Could not load the datasets: {reasonOf(datasets.error)}</Notice>;
+    return <Callout tone="error">Could not load the datasets: {reasonOf(datasets.error)}</Callout>;
   }
   const usable = datasets.data.filter((item) => mismatch(item, model) === null);
   if (datasets.data.length === 0) {
     return (
-      <Notice tone="info">No dataset is ready. Import a dataset on the Datasets page first.</Notice>
+      <Callout tone="info">
+        No dataset is ready. Import a dataset on the Datasets page first.
+      </Callout>
     );
   }
   const preferred = usable.find((item) => item.id === model.dataset_id) ?? usable[0];
@@ -108,7 +110,7 @@ function EvaluateForm({
 
   return (
     <form onSubmit={submit} className="space-y-4" aria-label="Evaluation settings">
-      <Field
+      <FormField
         label="Dataset"
         error={problem ?? undefined}
         hint={usable.length === 0 ? 'No ready dataset has the same number of classes.' : undefined}
@@ -134,8 +136,8 @@ function EvaluateForm({
             })}
           </select>
         )}
-      </Field>
-      <Field
+      </FormField>
+      <FormField
         label="Split"
         hint={splits.length === 0 ? 'This dataset has no images to evaluate on.' : undefined}
       >
@@ -155,11 +157,11 @@ function EvaluateForm({
             ))}
           </select>
         )}
-      </Field>
+      </FormField>
       {start.isError && (
-        <Notice tone="error" title="The evaluation was not started">
+        <Callout tone="error" title="The evaluation was not started">
           {reasonOf(start.error)}
-        </Notice>
+        </Callout>
       )}
       <div className="flex justify-end border-t border-slate-100 pt-4">
         <Button
@@ -201,9 +203,9 @@ function EvaluationProgress({
     <div className="space-y-4" data-testid="evaluation-progress">
       <JobProgress label={label} job={current} />
       {finished && current.status !== 'completed' && (
-        <Notice tone="error" title="The evaluation failed">
+        <Callout tone="error" title="The evaluation failed">
           {current.error ?? `The job ended: ${current.status}.`}
-        </Notice>
+        </Callout>
       )}
       {finished && result?.status === 'completed' && (
         <dl className="grid grid-cols-2 gap-x-6 gap-y-1 text-sm" aria-label="Evaluation results">

@@ -17,10 +17,10 @@ import {
 import { cn } from '@/utils/cn';
 
 import { Dialog } from './Dialog';
-import { Field } from './Field';
+import { FormField } from '@/components/common/FormField';
 import { formatBytes } from './format';
 import { JobProgress } from './JobProgress';
-import { Notice } from './Notice';
+import { Callout } from '@/components/common/Callout';
 
 export interface ExportDialogProps {
   model: ModelDetail;
@@ -106,7 +106,7 @@ function ExportForm({
   if (formats.isPending) return <Loader label="Loading the export formats…" />;
   if (formats.isError) {
     return (
-      <Notice tone="error">Could not load the export formats: {reasonOf(formats.error)}</Notice>
+      <Callout tone="error">Could not load the export formats: {reasonOf(formats.error)}</Callout>
     );
   }
   const available = formats.data.formats.filter((item) => item.available);
@@ -142,7 +142,7 @@ function ExportForm({
       {selected !== undefined && (
         <fieldset className="grid gap-4 sm:grid-cols-2">
           <legend className="mb-2 text-sm font-medium text-slate-700">Options</legend>
-          <Field
+          <FormField
             label="Image size"
             hint={`Pixels; default ${model.image_size ?? 640} (the training size).`}
             error={sizeProblem ?? undefined}
@@ -161,7 +161,7 @@ function ExportForm({
                 }}
               />
             )}
-          </Field>
+          </FormField>
           <div className="space-y-2 pt-1">
             <Toggle
               label="FP16 (half)"
@@ -200,9 +200,9 @@ function ExportForm({
       )}
 
       {start.isError && (
-        <Notice tone="error" title="The export was not started">
+        <Callout tone="error" title="The export was not started">
           {reasonOf(start.error)}
-        </Notice>
+        </Callout>
       )}
 
       <div className="flex justify-end gap-2 border-t border-slate-100 pt-4">
@@ -324,15 +324,15 @@ function ExportProgress({
     <div className="space-y-4" data-testid="export-progress">
       <JobProgress label={`Export to ${title}`} job={current} />
       {job.isError && (
-        <Notice tone="error">Could not follow the export: {reasonOf(job.error)}</Notice>
+        <Callout tone="error">Could not follow the export: {reasonOf(job.error)}</Callout>
       )}
       {finished && current.status !== 'completed' && (
-        <Notice tone="error" title="The export failed">
+        <Callout tone="error" title="The export failed">
           {current.error ?? done?.error ?? `The job ended: ${current.status}.`}
-        </Notice>
+        </Callout>
       )}
       {done?.status === 'completed' && done.download_url !== null && (
-        <Notice tone="success" title="Export ready">
+        <Callout tone="success" title="Export ready">
           <a
             href={done.download_url}
             download
@@ -342,7 +342,7 @@ function ExportProgress({
             Download {done.file_name ?? title}
             {done.is_directory ? ' (zip)' : ''} · {formatBytes(done.size_bytes)}
           </a>
-        </Notice>
+        </Callout>
       )}
       {finished && (
         <div className="flex justify-end">

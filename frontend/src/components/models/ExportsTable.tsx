@@ -6,7 +6,7 @@ import { isActive, reasonOf, type ExportOut } from '@/services/models.service';
 
 import { JobStateBadge } from './Badge';
 import { formatBytes, formatDateTime, formatPercent } from './format';
-import { Notice } from './Notice';
+import { Callout } from '@/components/common/Callout';
 
 const HEAD = 'px-3 py-2 text-left text-xs font-medium tracking-wide text-slate-500 uppercase';
 const CELL = 'px-3 py-2.5 align-top';
@@ -39,7 +39,7 @@ export function ExportsTable({
   }
   return (
     <div className="space-y-3">
-      {remove.isError && <Notice tone="error">{reasonOf(remove.error)}</Notice>}
+      {remove.isError && <Callout tone="error">{reasonOf(remove.error)}</Callout>}
       <div className="overflow-x-auto">
         <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Exports">
           <thead>

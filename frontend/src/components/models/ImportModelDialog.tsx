@@ -11,9 +11,9 @@ import { MODEL_LIMITS, reasonOf, type ModelImportJob } from '@/services/models.s
 import { cn } from '@/utils/cn';
 
 import { Dialog } from './Dialog';
-import { Field } from './Field';
+import { FormField } from '@/components/common/FormField';
 import { formatBytes, formatPercent } from './format';
-import { Notice } from './Notice';
+import { Callout } from '@/components/common/Callout';
 
 export interface ImportModelDialogProps {
   open: boolean;
@@ -96,7 +96,7 @@ function ImportForm({ onImported }: { onImported: (job: ModelImportJob) => void 
 
   return (
     <div className="space-y-4">
-      <Field label="Model name" optional hint="Defaults to the file name.">
+      <FormField label="Model name" optional hint="Defaults to the file name.">
         {(control) => (
           <input
             {...control}
@@ -110,7 +110,7 @@ function ImportForm({ onImported }: { onImported: (job: ModelImportJob) => void 
             }}
           />
         )}
-      </Field>
+      </FormField>
 
       <div
         {...getRootProps({
@@ -136,7 +136,7 @@ function ImportForm({ onImported }: { onImported: (job: ModelImportJob) => void 
         </p>
       </div>
 
-      {rejection !== null && <Notice tone="error">{rejection}</Notice>}
+      {rejection !== null && <Callout tone="error">{rejection}</Callout>}
 
       {state.phase === 'uploading' && (
         <div className="rounded-lg border border-slate-200 p-3" data-testid="import-upload">
@@ -157,9 +157,9 @@ function ImportForm({ onImported }: { onImported: (job: ModelImportJob) => void 
       )}
 
       {state.phase === 'failed' && (
-        <Notice tone="error" title={`${state.file.name} was not uploaded`}>
+        <Callout tone="error" title={`${state.file.name} was not uploaded`}>
           {reasonOf(state.error)}
-        </Notice>
+        </Callout>
       )}
 
       {state.phase === 'uploaded' && checking && job !== undefined && (
@@ -176,11 +176,11 @@ function ImportForm({ onImported }: { onImported: (job: ModelImportJob) => void 
       )}
 
       {importJob.isError && (
-        <Notice tone="error">Could not follow the check: {reasonOf(importJob.error)}</Notice>
+        <Callout tone="error">Could not follow the check: {reasonOf(importJob.error)}</Callout>
       )}
 
       {refused && (
-        <Notice
+        <Callout
           tone="error"
           title={`${state.file.name} was refused`}
           testId="import-refusal"
@@ -191,13 +191,13 @@ function ImportForm({ onImported }: { onImported: (job: ModelImportJob) => void 
           }
         >
           {job.error ?? `The check ended: ${job.status}.`}
-        </Notice>
+        </Callout>
       )}
 
       {state.phase === 'uploaded' && job?.status === 'completed' && (
-        <Notice tone="success" title="Model registered">
+        <Callout tone="success" title="Model registered">
           {state.file.name} is now in the registry.
-        </Notice>
+        </Callout>
       )}
     </div>
   );

@@ -3,7 +3,7 @@ import { Search, X } from 'lucide-react';
 import { Button } from '@/components/common/Button';
 import { cn } from '@/utils/cn';
 
-import { INPUT_CLASSES } from './Field';
+import { INPUT_CLASSES } from '@/components/common/FormField';
 import { hasFilters, NO_FILTERS, type ModelFilterValues } from './filters';
 
 export interface ModelFiltersBarProps {

@@ -5,7 +5,7 @@ import { Button } from '@/components/common/Button';
 import { useUpdateModel } from '@/hooks/useModels';
 import { MODEL_LIMITS, reasonOf } from '@/services/models.service';
 
-import { INPUT_CLASSES } from './Field';
+import { INPUT_CLASSES } from '@/components/common/FormField';
 import { collapseSpaces, nameProblem } from './validation';
 
 export interface NameEditorProps {

@@ -4,7 +4,7 @@ import { useSessionMetrics } from '@/hooks/useModels';
 import { ModelApiError, reasonOf, type TrainingMetrics } from '@/services/models.service';
 import type { EpochPoint } from '@/store/trainingStore';
 
-import { Notice } from './Notice';
+import { Callout } from '@/components/common/Callout';
 
 function epochPoints(data: TrainingMetrics): EpochPoint[] {
   return data.epochs.map((row) => ({
@@ -21,11 +21,11 @@ export function TrainingCurves({ sessionId }: { sessionId: string }) {
   if (metrics.isError) {
     const gone = metrics.error instanceof ModelApiError && metrics.error.status === 404;
     return (
-      <Notice tone={gone ? 'info' : 'error'}>
+      <Callout tone={gone ? 'info' : 'error'}>
         {gone
           ? 'The training run was deleted: only the final metrics above remain.'
           : `Could not load the training curves: ${reasonOf(metrics.error)}`}
-      </Notice>
+      </Callout>
     );
   }
   const points = epochPoints(metrics.data);

@@ -6,7 +6,7 @@ import { Button } from '@/components/common/Button';
 import { EmptyState } from '@/components/common/EmptyState';
 import { Loader } from '@/components/common/Loader';
 import { PageHeader } from '@/components/common/PageHeader';
-import { Callout } from '@/components/datasets/Callout';
+import { Callout } from '@/components/common/Callout';
 import { DatasetMeta, DatasetOverview } from '@/components/datasets/DatasetOverview';
 import { DeleteDatasetDialog } from '@/components/datasets/DeleteDatasetDialog';
 import { EnhanceDatasetDialog } from '@/components/datasets/EnhanceDatasetDialog';

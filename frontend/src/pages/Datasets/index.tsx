@@ -5,7 +5,7 @@ import { Button } from '@/components/common/Button';
 import { EmptyState } from '@/components/common/EmptyState';
 import { Loader } from '@/components/common/Loader';
 import { PageHeader } from '@/components/common/PageHeader';
-import { Callout } from '@/components/datasets/Callout';
+import { Callout } from '@/components/common/Callout';
 import { DatasetTable } from '@/components/datasets/DatasetTable';
 import { DeleteDatasetDialog } from '@/components/datasets/DeleteDatasetDialog';
 import { ImportDatasetDialog } from '@/components/datasets/ImportDatasetDialog';

@@ -17,7 +17,7 @@ import { architectureLabel, formatBytes, taskLabel } from '@/components/models/f
 import { LineagePanel } from '@/components/models/LineagePanel';
 import { MetricCards } from '@/components/models/MetricCards';
 import { NameEditor } from '@/components/models/NameEditor';
-import { Notice } from '@/components/models/Notice';
+import { Callout } from '@/components/common/Callout';
 import { TagEditor } from '@/components/models/TagEditor';
 import { TrainingCurves } from '@/components/models/TrainingCurves';
 import { useModel } from '@/hooks/useModels';
@@ -68,7 +68,7 @@ function ModelState({ state }: { state: ReturnType<typeof useModel> }) {
             description="It may have been deleted. The Models page lists every model that exists."
           />
         ) : (
-          <Notice
+          <Callout
             tone="error"
             title="Could not load the model"
             actions={
@@ -78,7 +78,7 @@ function ModelState({ state }: { state: ReturnType<typeof useModel> }) {
             }
           >
             {reasonOf(state.error)}
-          </Notice>
+          </Callout>
         )}
       </>
     );

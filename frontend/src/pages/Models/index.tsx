@@ -10,7 +10,7 @@ import { ImportModelDialog } from '@/components/models/ImportModelDialog';
 import { hasFilters, NO_FILTERS, type ModelFilterValues } from '@/components/models/filters';
 import { ModelFiltersBar } from '@/components/models/ModelFiltersBar';
 import { ModelTable } from '@/components/models/ModelTable';
-import { Notice } from '@/components/models/Notice';
+import { Callout } from '@/components/common/Callout';
 import { useModels } from '@/hooks/useModels';
 import { MODEL_LIMITS, reasonOf, type ModelFilters } from '@/services/models.service';
 import { showToast } from '@/store/uiStore';
@@ -186,7 +186,7 @@ function ModelList({ state, filtered, selected, onToggle }: ModelListProps) {
   if (state.isPending) return <Loader label="Loading models…" />;
   if (state.isError) {
     return (
-      <Notice
+      <Callout
         tone="error"
         title="Could not load the models"
         actions={
@@ -196,7 +196,7 @@ function ModelList({ state, filtered, selected, onToggle }: ModelListProps) {
         }
       >
         {reasonOf(state.error)}
-      </Notice>
+      </Callout>
     );
   }
   const { items, total } = state.data;

@@ -10,7 +10,7 @@ import { PageHeader } from '@/components/common/PageHeader';
 import { CompareBarChart } from '@/components/models/CompareBarChart';
 import { MetricMatrix, ModelFactsTable } from '@/components/models/CompareTable';
 import { METRIC_ORDER, splitLabel } from '@/components/models/format';
-import { Notice } from '@/components/models/Notice';
+import { Callout } from '@/components/common/Callout';
 import { useModelComparison } from '@/hooks/useModels';
 import {
   MODEL_LIMITS,
@@ -62,7 +62,7 @@ export default function CompareModelsPage() {
       ) : comparison.isPending ? (
         <Loader label="Loading the comparison…" />
       ) : comparison.isError ? (
-        <Notice
+        <Callout
           tone="error"
           title="Could not compare these models"
           actions={
@@ -72,7 +72,7 @@ export default function CompareModelsPage() {
           }
         >
           {reasonOf(comparison.error)}
-        </Notice>
+        </Callout>
       ) : (
         <ComparisonView comparison={comparison.data} />
       )}

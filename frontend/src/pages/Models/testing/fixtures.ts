@@ -268,6 +268,8 @@ export const READY_DATASET: Dataset = {
   instance_count: 75,
   size_bytes: 1_000_000,
   validation_status: 'passed',
+  error_count: 0,
+  warning_count: 0,
   parent_id: null,
   job_id: null,
   created_at: CREATED,

@@ -120,6 +120,8 @@ export const DATASET: Dataset = {
   instance_count: 90,
   size_bytes: 1_000_000,
   validation_status: null,
+  error_count: null,
+  warning_count: null,
   parent_id: null,
   job_id: null,
   created_at: '2026-11-26T10:00:00Z',

@@ -1,9 +1,9 @@
-import { CircleAlert, Info, TriangleAlert } from 'lucide-react';
+import { CircleAlert, CircleCheck, Info, TriangleAlert } from 'lucide-react';
 import type { ReactNode } from 'react';
 
 import { cn } from '@/utils/cn';
 
-type CalloutTone = 'error' | 'warning' | 'info';
+export type CalloutTone = 'error' | 'warning' | 'info' | 'success';
 
 const TONES: Record<CalloutTone, { box: string; icon: typeof Info; iconClass: string }> = {
   error: {
@@ -17,6 +17,11 @@ const TONES: Record<CalloutTone, { box: string; icon: typeof Info; iconClass: st
     iconClass: 'text-amber-500',
   },
   info: { box: 'border-sky-200 bg-sky-50 text-sky-900', icon: Info, iconClass: 'text-sky-500' },
+  success: {
+    box: 'border-emerald-200 bg-emerald-50 text-emerald-900',
+    icon: CircleCheck,
+    iconClass: 'text-emerald-500',
+  },
 };
 
 export interface CalloutProps {
@@ -25,14 +30,16 @@ export interface CalloutProps {
   children?: ReactNode;
   actions?: ReactNode;
   className?: string;
+  testId?: string;
 }
 
 /** An inline message box; errors are announced (role="alert"). */
-export function Callout({ tone, title, children, actions, className }: CalloutProps) {
+export function Callout({ tone, title, children, actions, className, testId }: CalloutProps) {
   const { box, icon: Icon, iconClass } = TONES[tone];
   return (
     <div
       role={tone === 'error' ? 'alert' : 'status'}
+      data-testid={testId}
       className={cn('flex items-start gap-3 rounded-lg border p-3 text-sm', box, className)}
     >
       <Icon className={cn('mt-0.5 size-4 shrink-0', iconClass)} aria-hidden="true" />
