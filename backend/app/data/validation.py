@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -56,6 +57,14 @@ COORD_TOLERANCE = 1e-6
 COMMON_SIZES = 5
 MAX_LABEL_BYTES = 4 * 1024 * 1024
 REQUIRED_SPLITS = ("train", "val")
+MAX_REASON_CHARS = 120
+# "<_io.BytesIO object at 0x7f...>" and the like, which PIL puts into its error messages.
+_OBJECT_REPR = re.compile(r"<[^<>]*\bobject at 0x[0-9A-Fa-f]+>")
+
+
+def counted(count: int, singular: str, plural: str) -> str:
+    """`1 image is ...` / `2 images are ...`: the count and the phrase that agrees with it."""
+    return f"{count} {singular if count == 1 else plural}"
 
 
 @dataclass
@@ -180,8 +189,21 @@ def inspect_image(path: Path) -> ImageFacts:
                 image.draft("L", (max(1, width // 8), max(1, height // 8)))
             image.load()
     except Exception as exc:
-        return ImageFacts(path.name, len(data), digest=digest, error=f"{type(exc).__name__}: {exc}"[:200])
+        return ImageFacts(path.name, len(data), digest=digest, error=decode_failure_reason(exc))
     return ImageFacts(path.name, len(data), width, height, digest)
+
+
+def decode_failure_reason(exc: Exception) -> str:
+    """A short, user-facing reason an image does not decode (never an object repr or a memory address)."""
+    from PIL import Image, UnidentifiedImageError
+
+    if isinstance(exc, UnidentifiedImageError):
+        return "not a recognised image format"
+    if isinstance(exc, Image.DecompressionBombError):
+        return "too many pixels to decode safely"
+    text = " ".join(_OBJECT_REPR.sub("", str(exc)).split()).strip(" :")
+    reason = text or type(exc).__name__
+    return reason if len(reason) <= MAX_REASON_CHARS else reason[: MAX_REASON_CHARS - 1] + "…"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -273,13 +295,23 @@ def _merge_totals(
 # The validator
 # --------------------------------------------------------------------------------------------------
 
-_LABEL_PROBLEM_TEXT = {
-    "malformed_label_line": "label lines are not `class x1 y1 x2 y2 ...` numbers (or the file is unreadable)",
-    "polygon_too_few_points": "polygons have fewer than 3 points (a 4-number line is a detection box, "
-    "not a segmentation polygon)",
-    "coordinate_out_of_range": "label lines have coordinates outside [0, 1]",
-    "class_id_out_of_range": "label lines have a class id outside 0..{last}",
+_LABEL_PROBLEM_TEXT = {  # code -> (singular, plural), each followed by the same rest
+    "malformed_label_line": (
+        ("label line is", "label lines are"),
+        "not `class x1 y1 x2 y2 ...` numbers (or the file is unreadable)",
+    ),
+    "polygon_too_few_points": (
+        ("polygon has", "polygons have"),
+        "fewer than 3 points (a 4-number line is a detection box, not a segmentation polygon)",
+    ),
+    "coordinate_out_of_range": (("label line has", "label lines have"), "coordinates outside [0, 1]"),
+    "class_id_out_of_range": (("label line has", "label lines have"), "a class id outside 0..{last}"),
 }
+
+
+def label_problem_message(code: str, count: int, class_count: int) -> str:
+    (singular, plural), rest = _LABEL_PROBLEM_TEXT[code]
+    return f"{counted(count, singular, plural)} {rest.format(last=class_count - 1)}"
 
 
 class _Validator:
@@ -386,7 +418,7 @@ class _Validator:
                 self.add(
                     "corrupt_image",
                     "error",
-                    f"{len(corrupt)} images are unreadable or corrupt",
+                    f"{counted(len(corrupt), 'image is', 'images are')} unreadable or corrupt",
                     split,
                     corrupt,
                     len(corrupt),
@@ -395,7 +427,8 @@ class _Validator:
                 self.add(
                     "label_without_image",
                     "warning",
-                    f"{len(facts.orphan_labels)} label files have no image of the same name",
+                    counted(len(facts.orphan_labels), "label file has", "label files have")
+                    + " no image of the same name",
                     split,
                     [f"{split}/{stem}.txt" for stem in facts.orphan_labels],
                     len(facts.orphan_labels),
@@ -404,7 +437,8 @@ class _Validator:
                 self.add(
                     "image_without_label",
                     "warning",
-                    f"{len(facts.unlabelled_images)} images have no label file (trained as background)",
+                    counted(len(facts.unlabelled_images), "image has", "images have")
+                    + " no label file (trained as background)",
                     split,
                     [f"{split}/{name}" for name in facts.unlabelled_images],
                     len(facts.unlabelled_images),
@@ -417,8 +451,8 @@ class _Validator:
             for code, lines in label.problems.items():
                 by_code.setdefault(code, []).extend(f"{facts.split}/{stem}.txt:{line}" for line in lines)
         for code, examples in by_code.items():
-            text = _LABEL_PROBLEM_TEXT[code].format(last=class_count - 1)
-            self.add(code, "error", f"{len(examples)} {text}", facts.split, examples, len(examples))
+            message = label_problem_message(code, len(examples), class_count)
+            self.add(code, "error", message, facts.split, examples, len(examples))
 
     def _check_duplicates(self, split_facts: list[SplitFacts]) -> None:
         seen: dict[str, str] = {}
@@ -438,7 +472,7 @@ class _Validator:
             self.add(
                 "duplicate_image",
                 "warning",
-                f"{len(duplicates)} images are exact duplicates{leak}",
+                counted(len(duplicates), "image is an exact duplicate", "images are exact duplicates") + leak,
                 None,
                 duplicates,
                 len(duplicates),

@@ -134,10 +134,12 @@ class Dataset(BaseModel):
     instance_count: int
     size_bytes: int
     validation_status: ValidationStatus | None = Field(description="null until validated")
+    error_count: int | None = Field(description="Errors in the validation report; null until validated")
+    warning_count: int | None = Field(description="Warnings in the validation report; null until validated")
     parent_id: str | None = Field(description="The dataset this one was derived from (enhancement)")
     job_id: str | None = Field(description="The background job of the import or enhancement")
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = Field(description="UTC")
+    updated_at: datetime = Field(description="UTC")
 
 
 class DatasetDetail(Dataset):
@@ -149,6 +151,7 @@ class DatasetList(BaseModel):
     total: int
     used_bytes: int = Field(description="Disk space the datasets use (counted against the quota)")
     quota_bytes: int
+    max_upload_bytes: int = Field(description="Largest zip upload accepted (CRACKDET_MAX_UPLOAD_BYTES)")
 
 
 class DatasetDeleted(BaseModel):

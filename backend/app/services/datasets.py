@@ -53,6 +53,7 @@ from app.services.errors import (
     TooLarge,
     Unprocessable,
 )
+from app.services.notifications import as_utc
 
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 MAX_PAGE_LIMIT = 100
@@ -86,6 +87,14 @@ def _validation_status(row: DatasetRow) -> str | None:
     return status if status in ("passed", "warnings", "errors") else None
 
 
+def _report_count(row: DatasetRow, key: str) -> int | None:
+    """`error_count`/`warning_count` of the stored report; None when not validated."""
+    if _validation_status(row) is None:
+        return None
+    value = (row.validation or {}).get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
 KNOWN_STATUSES = (*IN_PROGRESS, "ready", "failed")
 
 
@@ -107,10 +116,12 @@ def to_schema(row: DatasetRow) -> Dataset:
         instance_count=row.instance_count,
         size_bytes=row.size_bytes,
         validation_status=_validation_status(row),
+        error_count=_report_count(row, "error_count"),
+        warning_count=_report_count(row, "warning_count"),
         parent_id=row.parent_id,
         job_id=row.job_id,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+        created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at),
     )
 
 
@@ -146,7 +157,11 @@ def list_datasets(settings: Settings) -> DatasetList:
         items = [to_schema(row) for row in rows]
         used = repo.used_bytes(db)
     return DatasetList(
-        items=items, total=len(items), used_bytes=used, quota_bytes=settings.storage_quota_bytes
+        items=items,
+        total=len(items),
+        used_bytes=used,
+        quota_bytes=settings.storage_quota_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
     )
 
 
@@ -209,8 +224,8 @@ def get_job(settings: Settings, job_id: str) -> DatasetJob:
             error=error,
             dataset_id=dataset_id,
             dataset_exists=exists,
-            created_at=job.created_at,
-            finished_at=job.finished_at,
+            created_at=as_utc(job.created_at),
+            finished_at=as_utc(job.finished_at) if job.finished_at else None,
         )
 
 

@@ -8,6 +8,7 @@ import base64
 import io
 import zipfile
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,7 @@ def test_a_zip_upload_becomes_a_ready_dataset(
     assert leftover_files(settings) == [f"datasets/{body['id']}"]
     job = client.get(f"{API}/jobs/{body['job_id']}").json()
     assert job["status"] == "completed" and job["kind"] == "dataset_upload" and job["message"] == "Ready"
+    assert _is_utc(job["created_at"]) and _is_utc(job["finished_at"])
 
 
 def test_list_detail_stats_and_validate(client: TestClient, ready_dataset: dict[str, Any]) -> None:
@@ -92,6 +94,33 @@ def test_list_detail_stats_and_validate(client: TestClient, ready_dataset: dict[
     assert fresh.status_code == 200
     assert fresh.json()["status"] == stored["status"] == "passed"
     assert fresh.json()["checked_at"] >= stored["checked_at"]
+
+
+def _is_utc(moment: str) -> bool:
+    return datetime.fromisoformat(moment).utcoffset() == timedelta(0)
+
+
+def test_list_items_carry_report_counts_utc_times_and_the_upload_limit(
+    client: TestClient, settings: Settings, ready_dataset: dict[str, Any]
+) -> None:
+    with session_scope(settings.resolved_database_url) as db:
+        db.add(Dataset(name="busy", source="upload", status="extracting"))
+    listing = client.get(API).json()
+    assert listing["max_upload_bytes"] == settings.max_upload_bytes
+    items = {item["name"]: item for item in listing["items"]}
+    ready, busy = items["Bridge cracks"], items["busy"]
+    assert (ready["error_count"], ready["warning_count"]) == (0, 0)
+    assert (busy["error_count"], busy["warning_count"]) == (None, None)  # not validated
+    detail = client.get(f"{API}/{ready['id']}").json()
+    for item in (ready, busy, detail):  # SQLite hands back naive times: they must leave as UTC
+        assert _is_utc(item["created_at"]) and _is_utc(item["updated_at"]), item
+
+    label = sorted((settings.datasets_dir / ready["id"]).glob("labels/train/*.txt"))[0]
+    label.write_text(label.read_text() + "0 0.1 0.1 1.5 0.1 0.2 0.2\n0 0.1 0.1\n")
+    (label.parent / "ghost.txt").write_text("")
+    assert client.post(f"{API}/{ready['id']}/validate").status_code == 200
+    item = next(item for item in client.get(API).json()["items"] if item["id"] == ready["id"])
+    assert (item["validation_status"], item["error_count"], item["warning_count"]) == ("errors", 2, 1)
 
 
 def test_images_are_paged_with_polygons(client: TestClient, ready_dataset: dict[str, Any]) -> None:

@@ -70,7 +70,7 @@ def test_upload_run_and_see_overlay_and_crack_table(
     root = page.get_by_test_id("page-prediction")
     expect(root.get_by_role("combobox").first).to_have_value(model_id, timeout=20_000)
 
-    page.get_by_label("Images").set_input_files(str(photo))
+    page.get_by_label("Images", exact=True).set_input_files(str(photo))
     expect(page.get_by_role("list", name="Chosen images")).to_contain_text("wall.png")
     page.get_by_label("Scale (mm per px)").fill("0.5")
     page.get_by_role("button", name="Run", exact=True).click()
@@ -97,6 +97,11 @@ def test_upload_run_and_see_overlay_and_crack_table(
     else:
         expect(page.get_by_test_id("crack-table-empty")).to_be_visible()
 
-    # Reopen from the history list.
+    # The export goes through POST /predict/export and arrives as a file download.
+    page.get_by_label("Export format").select_option("csv")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download").click()
+    assert download_info.value.suggested_filename.endswith(".csv")
+
     expect(page.get_by_test_id("prediction-history")).to_contain_text("wall.png")
     _screenshot(page, tmp_path, "prediction-results.png")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from app.data.formats import Note
-from app.data.validation import parse_label_text, validate_dataset
+from app.data.validation import decode_failure_reason, parse_label_text, validate_dataset
 from app.schemas.datasets import ValidationReport
 
 pytest_plugins = ["tests.fakes.dataset_fixtures"]
@@ -51,6 +51,53 @@ def test_corrupt_and_truncated_images_are_errors(dataset: Path) -> None:
     images[1].write_bytes(images[1].read_bytes()[:300])  # truncated JPEG
     issue = _issues(validate_dataset(dataset))["corrupt_image"]
     assert issue["severity"] == "error" and issue["count"] == 2 and issue["split"] == "train"
+    assert issue["message"] == "2 images are unreadable or corrupt"
+    not_an_image = f"train/{images[0].name}: not a recognised image format"
+    assert not_an_image in issue["examples"]
+    for example in issue["examples"]:  # the file name and a short reason, never an object repr
+        name, _, reason = example.partition(": ")
+        assert name in (f"train/{images[0].name}", f"train/{images[1].name}") and reason, example
+        assert "object at 0x" not in example and "<" not in example and len(reason) <= 120, example
+
+
+def test_one_corrupt_image_is_counted_in_the_singular(dataset: Path) -> None:
+    image = _first(dataset, "images")
+    image.write_bytes(b"GIF89a but nothing else")
+    issue = _issues(validate_dataset(dataset))["corrupt_image"]
+    assert issue["message"] == "1 image is unreadable or corrupt"
+    assert issue["examples"] == [f"train/{image.name}: not a recognised image format"]
+
+
+def test_decode_failure_reasons_drop_object_reprs() -> None:
+    reason = decode_failure_reason(
+        OSError("cannot identify image file <_io.BytesIO object at 0x7f3a2c1b9e50>")
+    )
+    assert reason == "cannot identify image file"
+    assert decode_failure_reason(ValueError()) == "ValueError"
+    assert len(decode_failure_reason(OSError("x" * 500))) == 120
+
+
+@pytest.mark.parametrize(
+    ("bad_lines", "message"),
+    [
+        (1, "1 label line has coordinates outside [0, 1]"),
+        (2, "2 label lines have coordinates outside [0, 1]"),
+    ],
+)
+def test_label_problem_counts_are_grammatical(dataset: Path, bad_lines: int, message: str) -> None:
+    label = _first(dataset, "labels")
+    label.write_text(label.read_text() + "0 0.1 0.1 1.5 0.1 0.2 0.2\n" * bad_lines)
+    assert _issues(validate_dataset(dataset))["coordinate_out_of_range"]["message"] == message
+
+
+def test_other_counts_are_grammatical(dataset: Path) -> None:
+    _first(dataset, "labels").unlink()
+    (dataset / "labels" / "train" / "ghost.txt").write_text("")
+    shutil.copy(_first(dataset, "images", "val"), dataset / "images" / "val" / "copy.jpg")
+    issues = _issues(validate_dataset(dataset))
+    assert issues["image_without_label"]["message"] == "1 image has no label file (trained as background)"
+    assert issues["label_without_image"]["message"] == "1 label file has no image of the same name"
+    assert issues["duplicate_image"]["message"].startswith("1 image is an exact duplicate")
 
 
 def test_labels_without_images_are_reported(dataset: Path) -> None:
