@@ -91,7 +91,10 @@ def trained_yolo_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out_dir = tmp_path_factory.mktemp("tiny-yolo")
     result = subprocess.run(
         [sys.executable, "-m", "tests.helpers.train_tiny", str(out_dir)],
-        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=600,
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr[-4000:]
     weights = Path(result.stdout.strip().splitlines()[-1])

@@ -68,8 +68,12 @@ def import_model(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
 
         info = inspect_checkpoint(upload)
         ctx.raise_if_stopped()
-        ctx.progress(0.8, f"A {info.task} model ({info.model_arch or 'unknown architecture'}), "
-                          f"{len(info.class_names)} classes: registering", force=True)
+        ctx.progress(
+            0.8,
+            f"A {info.task} model ({info.model_arch or 'unknown architecture'}), "
+            f"{len(info.class_names)} classes: registering",
+            force=True,
+        )
         model_id = new_id()
         target = service.model_dir(settings, model_id) / _stored_file_name(str(params.get("file_name", "")))
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -79,18 +83,33 @@ def import_model(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
         raise
     try:
         with session_scope(settings.resolved_database_url) as db:
-            db.add(Model(
-                id=model_id, name=str(params.get("name") or target.stem)[:200], source="imported",
-                framework=info.framework, model_arch=info.model_arch, task=info.task,
-                class_names=info.class_names, image_size=info.image_size,
-                path=service.relative_to_data(settings, target), size_bytes=target.stat().st_size,
-                metrics=info.metrics, tags=[],
-            ))
+            db.add(
+                Model(
+                    id=model_id,
+                    name=str(params.get("name") or target.stem)[:200],
+                    source="imported",
+                    framework=info.framework,
+                    model_arch=info.model_arch,
+                    task=info.task,
+                    class_names=info.class_names,
+                    image_size=info.image_size,
+                    path=service.relative_to_data(settings, target),
+                    size_bytes=target.stat().st_size,
+                    metrics=info.metrics,
+                    tags=[],
+                )
+            )
     except BaseException:
         shutil.rmtree(target.parent, ignore_errors=True)
         raise
-    return {"model_id": model_id, "task": info.task, "model_arch": info.model_arch,
-            "class_names": info.class_names, "image_size": info.image_size, "parameters": info.parameters}
+    return {
+        "model_id": model_id,
+        "task": info.task,
+        "model_arch": info.model_arch,
+        "class_names": info.class_names,
+        "image_size": info.image_size,
+        "parameters": info.parameters,
+    }
 
 
 # --------------------------------------------------------------------------------------------------
@@ -98,8 +117,9 @@ def import_model(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------------
 
 
-def _set_row(settings: Settings, table: type[ModelExport] | type[ModelEvaluation], row_id: str,
-             **values: Any) -> None:
+def _set_row(
+    settings: Settings, table: type[ModelExport] | type[ModelEvaluation], row_id: str, **values: Any
+) -> None:
     if values.get("status") in ("completed", "failed", "stopped", "interrupted", "cancelled"):
         values["finished_at"] = utcnow()
     with session_scope(settings.resolved_database_url) as db:
@@ -116,8 +136,9 @@ def _lost_hook(table: type[ModelExport] | type[ModelEvaluation], key: str) -> An
     return hook
 
 
-def _run_tracked(ctx: JobContext, table: type[ModelExport] | type[ModelEvaluation], row_id: str,
-                 work: Any) -> dict[str, Any]:
+def _run_tracked(
+    ctx: JobContext, table: type[ModelExport] | type[ModelEvaluation], row_id: str, work: Any
+) -> dict[str, Any]:
     """Runs `work()` with the row marked running, then completed/failed/stopped with the reason."""
     settings = ctx.settings
     _set_row(settings, table, row_id, status="running", job_id=ctx.job_id)
@@ -176,10 +197,13 @@ def _evaluate(ctx: JobContext, evaluation_id: str) -> dict[str, Any]:
     settings.tmp_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="eval-", dir=settings.tmp_dir) as work_dir:
         request = EvaluationRequest(
-            weights=service.weights_path(settings, model), dataset_root=target.root,
-            split_dirs=target.split_dirs, class_names=target.class_names,
+            weights=service.weights_path(settings, model),
+            dataset_root=target.root,
+            split_dirs=target.split_dirs,
+            class_names=target.class_names,
             imgsz=int(row.params.get("imgsz") or model.image_size or 640),
-            conf=float(row.params.get("conf", 0.001)), iou=float(row.params.get("iou", 0.7)),
+            conf=float(row.params.get("conf", 0.001)),
+            iou=float(row.params.get("iou", 0.7)),
             work_dir=Path(work_dir),
         )
 
@@ -188,8 +212,15 @@ def _evaluate(ctx: JobContext, evaluation_id: str) -> dict[str, Any]:
             ctx.progress(0.05 + 0.9 * fraction, f"Validating: {fraction:.0%} of the images")
 
         outcome = evaluate(request, progress)
-    _set_row(settings, ModelEvaluation, evaluation_id, status="completed", metrics=outcome.metrics,
-             per_class=outcome.per_class, error=None)
+    _set_row(
+        settings,
+        ModelEvaluation,
+        evaluation_id,
+        status="completed",
+        metrics=outcome.metrics,
+        per_class=outcome.per_class,
+        error=None,
+    )
     return {"evaluation_id": evaluation_id, "metrics": outcome.metrics, "speed_ms": outcome.speed_ms}
 
 
@@ -219,10 +250,14 @@ def _export(ctx: JobContext, export_id: str) -> dict[str, Any]:
     ctx.raise_if_stopped()
     try:
         produced = export_weights(
-            service.weights_path(settings, model), out_dir, spec.name,
+            service.weights_path(settings, model),
+            out_dir,
+            spec.name,
             ExportOptions(
-                imgsz=int(options.get("imgsz") or model.image_size or 640), half=bool(options.get("half")),
-                dynamic=bool(options.get("dynamic")), simplify=bool(options.get("simplify", True)),
+                imgsz=int(options.get("imgsz") or model.image_size or 640),
+                half=bool(options.get("half")),
+                dynamic=bool(options.get("dynamic")),
+                simplify=bool(options.get("simplify", True)),
                 opset=options.get("opset"),
             ),
         )

@@ -108,8 +108,11 @@ def get_export(db: Session, model_id: str, export_id: str) -> ModelExport | None
 def latest_completed_export(db: Session, model_id: str, format_name: str) -> ModelExport | None:
     query = (
         select(ModelExport)
-        .where(ModelExport.model_id == model_id, ModelExport.format == format_name,
-               ModelExport.status == "completed")
+        .where(
+            ModelExport.model_id == model_id,
+            ModelExport.format == format_name,
+            ModelExport.status == "completed",
+        )
         .order_by(ModelExport.created_at.desc(), ModelExport.id)
         .limit(1)
     )

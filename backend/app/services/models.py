@@ -368,11 +368,15 @@ def in_use_reason(db: Session, model: Model) -> str | None:
     """Why the model cannot be deleted now, or None."""
     for job in repo.active_jobs_on(db, model.id):
         label = _JOB_LABELS.get(job.kind, f"a {job.kind} job")
-        return f"Model '{model.name}' is in use: {label} ({job.status}, job {job.id}) uses it. " \
-               "Wait for it to finish or stop it, then delete."
+        return (
+            f"Model '{model.name}' is in use: {label} ({job.status}, job {job.id}) uses it. "
+            "Wait for it to finish or stop it, then delete."
+        )
     for session in repo.active_trainings_from(db, model.id, model.path):
-        return f"Model '{model.name}' is in use: training '{session.name}' ({session.status}) starts from " \
-               "its weights. Wait for it to finish or stop it, then delete."
+        return (
+            f"Model '{model.name}' is in use: training '{session.name}' ({session.status}) starts from "
+            "its weights. Wait for it to finish or stop it, then delete."
+        )
     return None
 
 
@@ -433,13 +437,19 @@ def _groups(evaluations: list[ModelEvaluation]) -> list[ComparisonGroup]:
             continue
         seen.add((*key, row.model_id))
         group = groups.setdefault(
-            key, ComparisonGroup(dataset_id=row.dataset_id, dataset_name=row.dataset_name, split=row.split,
-                                 results=[])
+            key,
+            ComparisonGroup(
+                dataset_id=row.dataset_id, dataset_name=row.dataset_name, split=row.split, results=[]
+            ),
         )
-        group.results.append(ComparisonEntry(
-            model_id=row.model_id, evaluation_id=row.id, metrics=dict(row.metrics or {}),
-            created_at=row.created_at,
-        ))
+        group.results.append(
+            ComparisonEntry(
+                model_id=row.model_id,
+                evaluation_id=row.id,
+                metrics=dict(row.metrics or {}),
+                created_at=row.created_at,
+            )
+        )
     return [g for g in groups.values() if len(g.results) >= 2]
 
 
@@ -453,7 +463,8 @@ def import_limits(settings: Settings) -> UploadLimits:
     free_disk = shutil.disk_usage(settings.uploads_dir).free
     room = max(free_disk - MIN_FREE_DISK_BYTES, 0)
     return UploadLimits(
-        settings.max_upload_bytes, room,
+        settings.max_upload_bytes,
+        room,
         f"Not enough disk space: {room} bytes can be used for the upload (keeping {MIN_FREE_DISK_BYTES} "
         "bytes free). Free some space and retry.",
     )
@@ -469,8 +480,10 @@ async def receive_import(
 ) -> ModelImportJob:
     """Streams the multipart `file` part to uploads/models/, then queues the check job."""
     if content_length is not None and content_length > settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES:
-        raise TooLarge(f"The upload ({content_length} bytes) is larger than the limit of "
-                       f"{settings.max_upload_bytes} bytes.")
+        raise TooLarge(
+            f"The upload ({content_length} bytes) is larger than the limit of "
+            f"{settings.max_upload_bytes} bytes."
+        )
     limits = import_limits(settings)
     folder = settings.uploads_dir / "models"
     folder.mkdir(parents=True, exist_ok=True)
@@ -512,7 +525,7 @@ def _import_out(job: Job) -> ModelImportJob:
     error = job.error
     for prefix in IMPORT_ERROR_PREFIXES:
         if error and error.startswith(prefix):
-            error = error[len(prefix):]
+            error = error[len(prefix) :]
     params, result = job.params or {}, job.result or {}
     return ModelImportJob(
         job_id=job.id,
@@ -583,14 +596,24 @@ def start_evaluation(settings: Settings, model_id: str, body: EvaluateRequest) -
             raise Conflict(f"The weights file of model '{model.name}' is missing on disk")
         params = {"imgsz": body.imgsz or model.image_size or 640, "conf": body.conf, "iou": body.iou}
         row = ModelEvaluation(
-            model_id=model.id, dataset_id=target.dataset_id, dataset_name=target.dataset_name,
-            split=body.split, params=params, status="queued",
+            model_id=model.id,
+            dataset_id=target.dataset_id,
+            dataset_name=target.dataset_name,
+            split=body.split,
+            params=params,
+            status="queued",
         )
         db.add(row)
         db.flush()
         evaluation_id = row.id
-    job_id = _submit(settings, repo.EVALUATE_JOB_KIND, {"evaluation_id": evaluation_id}, model_id,
-                     ModelEvaluation, evaluation_id)
+    job_id = _submit(
+        settings,
+        repo.EVALUATE_JOB_KIND,
+        {"evaluation_id": evaluation_id},
+        model_id,
+        ModelEvaluation,
+        evaluation_id,
+    )
     with session_scope(settings.resolved_database_url) as db:
         row_now = db.get(ModelEvaluation, evaluation_id)
         assert row_now is not None
@@ -619,15 +642,26 @@ def export_formats(settings: Settings) -> ExportFormatList:
     infos = []
     for spec in FORMATS.values():
         availability = check_availability(spec, lambda: gpus)
-        infos.append(ExportFormatInfo(
-            name=spec.name, title=spec.title, description=spec.description,
-            available=availability.available, reason=availability.reason,
-            half_reason=availability.half_reason,
-            options=ExportFormatOptions(dynamic=spec.dynamic, simplify=spec.simplify, opset=spec.opset,
-                                        half=availability.available and availability.half_available),
-            is_directory=spec.is_directory, runs_in_app=spec.runs_in_app, extra=spec.extra,
-            notes=list(spec.notes),
-        ))
+        infos.append(
+            ExportFormatInfo(
+                name=spec.name,
+                title=spec.title,
+                description=spec.description,
+                available=availability.available,
+                reason=availability.reason,
+                half_reason=availability.half_reason,
+                options=ExportFormatOptions(
+                    dynamic=spec.dynamic,
+                    simplify=spec.simplify,
+                    opset=spec.opset,
+                    half=availability.available and availability.half_available,
+                ),
+                is_directory=spec.is_directory,
+                runs_in_app=spec.runs_in_app,
+                extra=spec.extra,
+                notes=list(spec.notes),
+            )
+        )
     return ExportFormatList(formats=infos, gpu_count=gpus)
 
 
@@ -637,10 +671,12 @@ def _check_export_request(spec: ExportFormat, body: ExportRequest) -> None:
     if not availability.available:
         raise Conflict(availability.reason or f"{spec.title} export is not available here")
     unsupported = [
-        option for option, wanted, supported in (
+        option
+        for option, wanted, supported in (
             ("dynamic", body.dynamic, spec.dynamic),
             ("opset", body.opset is not None, spec.opset),
-        ) if wanted and not supported
+        )
+        if wanted and not supported
     ]
     if unsupported:
         raise Unprocessable(f"{spec.title} export does not take the option(s): {', '.join(unsupported)}")
@@ -651,8 +687,9 @@ def _check_export_request(spec: ExportFormat, body: ExportRequest) -> None:
 
 def _require_ultralytics(model: Model, action: str) -> None:
     if model.framework != "ultralytics":
-        raise Conflict(f"Model '{model.name}' is a {model.framework} model: only Ultralytics models can be "
-                       f"{action} here")
+        raise Conflict(
+            f"Model '{model.name}' is a {model.framework} model: only Ultralytics models can be {action} here"
+        )
 
 
 def start_export(settings: Settings, model_id: str, body: ExportRequest) -> ExportOut:
@@ -674,8 +711,9 @@ def start_export(settings: Settings, model_id: str, body: ExportRequest) -> Expo
         db.add(row)
         db.flush()
         export_id = row.id
-    job_id = _submit(settings, repo.EXPORT_JOB_KIND, {"export_id": export_id}, model_id, ModelExport,
-                     export_id)
+    job_id = _submit(
+        settings, repo.EXPORT_JOB_KIND, {"export_id": export_id}, model_id, ModelExport, export_id
+    )
     with session_scope(settings.resolved_database_url) as db:
         row_now = db.get(ModelExport, export_id)
         assert row_now is not None
@@ -748,16 +786,23 @@ def _runner(settings: Settings) -> Any:
 
 
 def _submit(
-    settings: Settings, kind: str, params: dict[str, Any], model_id: str,
-    table: type[ModelExport] | type[ModelEvaluation], row_id: str,
+    settings: Settings,
+    kind: str,
+    params: dict[str, Any],
+    model_id: str,
+    table: type[ModelExport] | type[ModelEvaluation],
+    row_id: str,
 ) -> str:
     """Queues the job and links it to its export/evaluation row (failed if it could not be queued)."""
     try:
         job_id: str = _runner(settings).submit(kind, params, subject_id=model_id)
     except Exception as exc:
         with session_scope(settings.resolved_database_url) as db:
-            db.execute(update(table).where(table.id == row_id).values(
-                status="failed", error=f"Could not queue the job: {exc}", finished_at=utcnow()))
+            db.execute(
+                update(table)
+                .where(table.id == row_id)
+                .values(status="failed", error=f"Could not queue the job: {exc}", finished_at=utcnow())
+            )
         raise
     with session_scope(settings.resolved_database_url) as db:
         db.execute(update(table).where(table.id == row_id, table.job_id.is_(None)).values(job_id=job_id))

@@ -251,7 +251,10 @@ def set_state(
     if status in _NOTIFIED_STATES and previous != status:
         level, title = _NOTIFIED_STATES[status]
         notifications_repo.insert(
-            db, level=level, title=f"{title}: {session.name}"[:200], message=(message or "")[:4000],
+            db,
+            level=level,
+            title=f"{title}: {session.name}"[:200],
+            message=(message or "")[:4000],
             source="training",
         )
 

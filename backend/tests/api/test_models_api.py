@@ -30,11 +30,18 @@ def api(settings: Settings) -> Iterator[TestClient]:
 
 def add_model(settings: Settings, name: str = "crack-v1", **fields: Any) -> str:
     with session_scope(settings.resolved_database_url) as db:
-        model = Model(name=name, source=fields.pop("source", "trained"), framework="ultralytics",
-                      model_arch=fields.pop("model_arch", "yolov8n-seg"), task=fields.pop("task", "segment"),
-                      class_names=fields.pop("class_names", ["crack"]),
-                      image_size=fields.pop("image_size", 96),
-                      path="placeholder", size_bytes=0, **fields)
+        model = Model(
+            name=name,
+            source=fields.pop("source", "trained"),
+            framework="ultralytics",
+            model_arch=fields.pop("model_arch", "yolov8n-seg"),
+            task=fields.pop("task", "segment"),
+            class_names=fields.pop("class_names", ["crack"]),
+            image_size=fields.pop("image_size", 96),
+            path="placeholder",
+            size_bytes=0,
+            **fields,
+        )
         db.add(model)
         db.flush()
         folder = settings.models_dir / model.id
@@ -46,8 +53,12 @@ def add_model(settings: Settings, name: str = "crack-v1", **fields: Any) -> str:
         return model.id
 
 
-def add_dataset(settings: Settings, name: str = "cracks", class_names: list[str] | None = None,
-                splits: tuple[str, ...] = ("train", "val")) -> str:
+def add_dataset(
+    settings: Settings,
+    name: str = "cracks",
+    class_names: list[str] | None = None,
+    splits: tuple[str, ...] = ("train", "val"),
+) -> str:
     root = settings.datasets_dir / name
     lines = [f"{split}: images/{split}" for split in splits]
     for split in splits:
@@ -56,8 +67,9 @@ def add_dataset(settings: Settings, name: str = "cracks", class_names: list[str]
     names = class_names or ["crack"]
     (root / "data.yaml").write_text("\n".join([*lines, f"nc: {len(names)}", f"names: {names}"]) + "\n")
     with session_scope(settings.resolved_database_url) as db:
-        dataset = Dataset(name=name, source="upload", status="ready", path=name, class_names=names,
-                          format="yolo-seg")
+        dataset = Dataset(
+            name=name, source="upload", status="ready", path=name, class_names=names, format="yolo-seg"
+        )
         db.add(dataset)
         db.flush()
         return dataset.id
@@ -68,8 +80,13 @@ def add_dataset(settings: Settings, name: str = "cracks", class_names: list[str]
 
 def test_list_filters_and_pages(api: TestClient, settings: Settings) -> None:
     dataset_id = add_dataset(settings)
-    first = add_model(settings, "alpha", dataset_id=dataset_id, tags=["prod"],
-                      metrics={"mask_map50_95": 0.4, "box_map50_95": 0.5})
+    first = add_model(
+        settings,
+        "alpha",
+        dataset_id=dataset_id,
+        tags=["prod"],
+        metrics={"mask_map50_95": 0.4, "box_map50_95": 0.5},
+    )
     add_model(settings, "beta", source="imported", model_arch="yolo11s-seg")
     add_model(settings, "gamma", task="detect", model_arch="yolov8n")
 
@@ -97,9 +114,15 @@ def test_list_filters_and_pages(api: TestClient, settings: Settings) -> None:
 def test_detail_shows_lineage(api: TestClient, settings: Settings) -> None:
     dataset_id = add_dataset(settings)
     with session_scope(settings.resolved_database_url) as db:
-        session = TrainingSession(name="run 1", dataset_id=dataset_id, framework="ultralytics",
-                                  model_arch="yolov8n-seg", status="completed", total_epochs=5,
-                                  config={"epochs": 5, "batch_size": 4, "augmentation": {"nested": 1}})
+        session = TrainingSession(
+            name="run 1",
+            dataset_id=dataset_id,
+            framework="ultralytics",
+            model_arch="yolov8n-seg",
+            status="completed",
+            total_epochs=5,
+            config={"epochs": 5, "batch_size": 4, "augmentation": {"nested": 1}},
+        )
         db.add(session)
         db.flush()
         session_id = session.id
@@ -118,8 +141,15 @@ def test_rename_and_tag_with_validation(api: TestClient, settings: Settings) -> 
     response = api.patch(f"{API}/{model_id}", json={"name": "  crack   v2 ", "tags": ["prod", "Prod", "v2"]})
     assert response.status_code == 200
     assert response.json()["name"] == "crack v2" and response.json()["tags"] == ["prod", "v2"]
-    for bad in ({"name": ""}, {"name": "x" * 201}, {"name": "   "}, {"tags": ["x" * 41]},
-                {"tags": [f"t{i}" for i in range(21)]}, {"tags": ["bad\"quote"]}, {"colour": "red"}):
+    for bad in (
+        {"name": ""},
+        {"name": "x" * 201},
+        {"name": "   "},
+        {"tags": ["x" * 41]},
+        {"tags": [f"t{i}" for i in range(21)]},
+        {"tags": ['bad"quote']},
+        {"colour": "red"},
+    ):
         assert api.patch(f"{API}/{model_id}", json=bad).status_code == 422, bad
     assert api.get(f"{API}/{model_id}").json()["name"] == "crack v2"
 
@@ -135,8 +165,15 @@ def test_download_weights(api: TestClient, settings: Settings) -> None:
 def test_delete_removes_files_and_rows(api: TestClient, settings: Settings) -> None:
     model_id = add_model(settings)
     with session_scope(settings.resolved_database_url) as db:
-        db.add(ModelExport(model_id=model_id, format="onnx", options={}, status="completed",
-                           path=f"models/{model_id}/exports/x/model.onnx"))
+        db.add(
+            ModelExport(
+                model_id=model_id,
+                format="onnx",
+                options={},
+                status="completed",
+                path=f"models/{model_id}/exports/x/model.onnx",
+            )
+        )
     response = api.delete(f"{API}/{model_id}")
     assert response.status_code == 200 and response.json()["deleted"] is True
     assert response.json()["freed_bytes"] > 0
@@ -165,8 +202,15 @@ def test_delete_refused_while_a_job_uses_the_model(api: TestClient, settings: Se
 def test_delete_refused_while_a_training_starts_from_it(api: TestClient, settings: Settings) -> None:
     model_id = add_model(settings)
     with session_scope(settings.resolved_database_url) as db:
-        db.add(TrainingSession(name="fine-tune", framework="ultralytics", model_arch="yolov8n-seg",
-                               status="running", config={"weights": model_id}))
+        db.add(
+            TrainingSession(
+                name="fine-tune",
+                framework="ultralytics",
+                model_arch="yolov8n-seg",
+                status="running",
+                config={"weights": model_id},
+            )
+        )
     response = api.delete(f"{API}/{model_id}")
     assert response.status_code == 409 and "fine-tune" in response.json()["detail"]
 
@@ -178,12 +222,28 @@ def test_compare_models_and_shared_evaluations(api: TestClient, settings: Settin
     c = add_model(settings, "c")
     with session_scope(settings.resolved_database_url) as db:
         for model_id, value in ((a, 0.1), (b, 0.2), (a, 0.15)):  # a's newer evaluation wins
-            db.add(ModelEvaluation(
-                model_id=model_id, dataset_id=dataset_id, dataset_name="cracks", split="val", params={},
-                metrics={"mask_map50_95": value}, status="completed",
-            ))
-        db.add(ModelEvaluation(model_id=a, dataset_id=dataset_id, dataset_name="cracks", split="test",
-                               params={}, metrics={"mask_map50_95": 0.9}, status="completed"))
+            db.add(
+                ModelEvaluation(
+                    model_id=model_id,
+                    dataset_id=dataset_id,
+                    dataset_name="cracks",
+                    split="val",
+                    params={},
+                    metrics={"mask_map50_95": value},
+                    status="completed",
+                )
+            )
+        db.add(
+            ModelEvaluation(
+                model_id=a,
+                dataset_id=dataset_id,
+                dataset_name="cracks",
+                split="test",
+                params={},
+                metrics={"mask_map50_95": 0.9},
+                status="completed",
+            )
+        )
     body = api.get(f"{API}/compare", params={"ids": f"{a},{b},{c}"}).json()
     assert [m["name"] for m in body["models"]] == ["a", "b", "c"]
     assert body["metric_keys"][:2] == ["box_map50", "mask_map50"] and "mask_map50_95" in body["metric_keys"]
@@ -218,8 +278,11 @@ def test_import_size_limit(tmp_path: Path, settings: Settings) -> None:
 
 
 def test_import_queues_a_check_job(api: TestClient, settings: Settings) -> None:
-    response = api.post(f"{API}/import", files={"file": ("my weights.pt", io.BytesIO(b"not yet checked"))},
-                        data={"name": "Mine"})
+    response = api.post(
+        f"{API}/import",
+        files={"file": ("my weights.pt", io.BytesIO(b"not yet checked"))},
+        data={"name": "Mine"},
+    )
     assert response.status_code == 202
     body = response.json()
     assert body["status"] == "queued" and body["file_name"] == "my weights.pt" and body["size_bytes"] == 15

@@ -50,8 +50,9 @@ def wait_for_job(client: TestClient, job_id: str, timeout: float = 300) -> dict[
 
 def upload(client: TestClient, path: Path, file_name: str, name: str | None = None) -> dict[str, Any]:
     with path.open("rb") as handle:
-        response = client.post(f"{API}/import", files={"file": (file_name, handle)},
-                               data={"name": name} if name else None)
+        response = client.post(
+            f"{API}/import", files={"file": (file_name, handle)}, data={"name": name} if name else None
+        )
     assert response.status_code == 202, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -60,8 +61,14 @@ def upload(client: TestClient, path: Path, file_name: str, name: str | None = No
 def register_dataset(settings: Settings, source: Path) -> str:
     shutil.copytree(source, settings.datasets_dir / "tiny")
     with session_scope(settings.resolved_database_url) as db:
-        dataset = Dataset(name="tiny cracks", source="upload", status="ready", path="tiny",
-                          class_names=["crack"], format="yolo-seg")
+        dataset = Dataset(
+            name="tiny cracks",
+            source="upload",
+            status="ready",
+            path="tiny",
+            class_names=["crack"],
+            format="yolo-seg",
+        )
         db.add(dataset)
         db.flush()
         return dataset.id
@@ -78,8 +85,9 @@ def classify_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "from ultralytics import YOLO\n"
         "YOLO('yolov8n-cls.yaml').save(str(Path(sys.argv[1]) / 'classifier.pt'))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code, str(out)], cwd=BACKEND, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(out)], cwd=BACKEND, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return out / "classifier.pt"
 
@@ -110,8 +118,16 @@ def test_import_evaluate_export_download_delete(
     stored = live.get(f"{API}/{model_id}/evaluations").json()[0]
     assert stored["status"] == "completed" and stored["split"] == "val"
     assert stored["dataset_name"] == "tiny cracks"
-    for key in ("box_precision", "box_recall", "box_map50", "box_map50_95",
-                "mask_precision", "mask_recall", "mask_map50", "mask_map50_95"):
+    for key in (
+        "box_precision",
+        "box_recall",
+        "box_map50",
+        "box_map50_95",
+        "mask_precision",
+        "mask_recall",
+        "mask_map50",
+        "mask_map50_95",
+    ):
         assert 0.0 <= stored["metrics"][key] <= 1.0, key
     assert stored["progress"] == 1.0
 

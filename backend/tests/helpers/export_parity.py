@@ -50,9 +50,16 @@ def _mask_iou(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def compare(reference: list[dict[str, np.ndarray]], other: list[dict[str, np.ndarray]]) -> dict[str, Any]:
-    stats: dict[str, Any] = {"images": len(reference), "torch_detections": 0, "matched": 0, "unmatched": 0,
-                             "class_mismatches": 0, "max_conf_diff": 0.0, "min_box_iou": 1.0,
-                             "min_mask_iou": 1.0}
+    stats: dict[str, Any] = {
+        "images": len(reference),
+        "torch_detections": 0,
+        "matched": 0,
+        "unmatched": 0,
+        "class_mismatches": 0,
+        "max_conf_diff": 0.0,
+        "min_box_iou": 1.0,
+        "min_mask_iou": 1.0,
+    }
     for ref, out in zip(reference, other, strict=True):
         for i in np.flatnonzero(ref["conf"] >= COMPARE_ABOVE)[:TOP_K]:
             stats["torch_detections"] += 1

@@ -22,9 +22,21 @@ def main(out_dir: Path, epochs: int = 2, imgsz: int = 96) -> Path:
     dataset = generate_dataset(out_dir / "dataset", TINY_SPEC)
     model = YOLO("yolov8n-seg.yaml")
     model.train(
-        data=str(dataset.data_yaml), epochs=epochs, imgsz=imgsz, batch=4, nbs=4, workers=0,
-        device="cpu", project=str(out_dir / "runs"), name="tiny", exist_ok=True, plots=False,
-        val=True, seed=0, deterministic=True, amp=False,
+        data=str(dataset.data_yaml),
+        epochs=epochs,
+        imgsz=imgsz,
+        batch=4,
+        nbs=4,
+        workers=0,
+        device="cpu",
+        project=str(out_dir / "runs"),
+        name="tiny",
+        exist_ok=True,
+        plots=False,
+        val=True,
+        seed=0,
+        deterministic=True,
+        amp=False,
     )
     best = out_dir / "runs" / "tiny" / "weights" / "best.pt"
     if not best.is_file():

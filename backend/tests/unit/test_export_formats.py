@@ -100,18 +100,36 @@ def test_slug() -> None:
 
 
 def test_checkpoint_pickle_allowlist() -> None:
-    for allowed in ("ultralytics.nn.tasks.SegmentationModel", "torch.nn.modules.conv.Conv2d",
-                    "collections.OrderedDict", "torch.float16", "numpy.float64",
-                    "ultralytics.utils.IterableSimpleNamespace"):
+    for allowed in (
+        "ultralytics.nn.tasks.SegmentationModel",
+        "torch.nn.modules.conv.Conv2d",
+        "collections.OrderedDict",
+        "torch.float16",
+        "numpy.float64",
+        "ultralytics.utils.IterableSimpleNamespace",
+    ):
         assert global_allowed(allowed), allowed
-    for refused in ("posix.system", "os.system", "builtins.eval", "builtins.getattr", "subprocess.Popen",
-                    "torch.load", "ultralytics.utils.downloads.safe_download", "numpy.load"):
+    for refused in (
+        "posix.system",
+        "os.system",
+        "builtins.eval",
+        "builtins.getattr",
+        "subprocess.Popen",
+        "torch.load",
+        "ultralytics.utils.downloads.safe_download",
+        "numpy.load",
+    ):
         assert not global_allowed(refused), refused
 
 
 def test_flat_metrics_and_primary() -> None:
-    raw = {"metrics/precision(B)": 0.5, "metrics/mAP50-95(M)": 0.25, "fitness": 0.3, "val/box_loss": 1.0,
-           "metrics/mAP50(B)": float("nan")}
+    raw = {
+        "metrics/precision(B)": 0.5,
+        "metrics/mAP50-95(M)": 0.25,
+        "fitness": 0.3,
+        "val/box_loss": 1.0,
+        "metrics/mAP50(B)": float("nan"),
+    }
     flat = flat_metrics(raw)
     assert flat == {"box_precision": 0.5, "mask_map50_95": 0.25, "fitness": 0.3}
     assert primary_metric(flat) == 0.25

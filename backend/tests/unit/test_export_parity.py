@@ -22,9 +22,19 @@ def parity_report(trained_yolo_weights: Path, tmp_path_factory: pytest.TempPathF
     images = trained_yolo_weights.parents[3] / "dataset" / "images" / "val"
     out_dir = tmp_path_factory.mktemp("parity")
     result = subprocess.run(
-        [sys.executable, "-m", "tests.helpers.export_parity", str(trained_yolo_weights), str(images),
-         str(out_dir), "96"],
-        cwd=BACKEND, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "tests.helpers.export_parity",
+            str(trained_yolo_weights),
+            str(images),
+            str(out_dir),
+            "96",
+        ],
+        cwd=BACKEND,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr[-4000:]
     report: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])

@@ -18,8 +18,9 @@ def _model(settings: Settings) -> str:
 
 
 def _snapshot(kind: str, params: dict[str, object]) -> JobSnapshot:
-    return JobSnapshot(id="j", kind=kind, queue="cpu", status="failed", params=params, subject_id=None,
-                       worker=None)
+    return JobSnapshot(
+        id="j", kind=kind, queue="cpu", status="failed", params=params, subject_id=None, worker=None
+    )
 
 
 def test_export_with_missing_weights_fails_and_leaves_no_files(sqlite_settings: Settings) -> None:

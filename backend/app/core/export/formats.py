@@ -72,36 +72,84 @@ FORMATS: dict[str, ExportFormat] = {
     f.name: f
     for f in (
         ExportFormat(
-            "onnx", "ONNX", "ONNX graph for ONNX Runtime (fast CPU inference), TensorRT and most runtimes.",
-            ".onnx", False, (ONNX, Requirement("onnxslim", minimum="0.1.82")), "ml",
-            dynamic=True, simplify=True, opset=True, half="any", runs_in_app=True,
+            "onnx",
+            "ONNX",
+            "ONNX graph for ONNX Runtime (fast CPU inference), TensorRT and most runtimes.",
+            ".onnx",
+            False,
+            (ONNX, Requirement("onnxslim", minimum="0.1.82")),
+            "ml",
+            dynamic=True,
+            simplify=True,
+            opset=True,
+            half="any",
+            runs_in_app=True,
         ),
         ExportFormat(
-            "torchscript", "TorchScript", "A traced PyTorch graph for C++/LibTorch deployment.",
-            ".torchscript", False, (Requirement("torch"),), "ml",
-            dynamic=True, half="gpu", runs_in_app=True,
+            "torchscript",
+            "TorchScript",
+            "A traced PyTorch graph for C++/LibTorch deployment.",
+            ".torchscript",
+            False,
+            (Requirement("torch"),),
+            "ml",
+            dynamic=True,
+            half="gpu",
+            runs_in_app=True,
             notes=("FP16 TorchScript is traced on a GPU: half needs an NVIDIA GPU.",),
         ),
         ExportFormat(
-            "openvino", "OpenVINO", "OpenVINO IR (model.xml + model.bin) for fast inference on Intel CPUs.",
-            "_openvino_model", True, (Requirement("openvino", minimum="2024.0.0"),), "openvino",
-            dynamic=True, half="any", runs_in_app=True,
+            "openvino",
+            "OpenVINO",
+            "OpenVINO IR (model.xml + model.bin) for fast inference on Intel CPUs.",
+            "_openvino_model",
+            True,
+            (Requirement("openvino", minimum="2024.0.0"),),
+            "openvino",
+            dynamic=True,
+            half="any",
+            runs_in_app=True,
         ),
         ExportFormat(
-            "engine", "TensorRT", "A TensorRT engine for NVIDIA GPUs, built for the GPU that exports it.",
-            ".engine", False, (ONNX, Requirement("tensorrt")), "tensorrt", needs_gpu=True,
-            dynamic=True, simplify=True, opset=True, half="any", runs_in_app=True,
+            "engine",
+            "TensorRT",
+            "A TensorRT engine for NVIDIA GPUs, built for the GPU that exports it.",
+            ".engine",
+            False,
+            (ONNX, Requirement("tensorrt")),
+            "tensorrt",
+            needs_gpu=True,
+            dynamic=True,
+            simplify=True,
+            opset=True,
+            half="any",
+            runs_in_app=True,
             notes=("An engine only runs on the GPU model and TensorRT version that built it.",),
         ),
         ExportFormat(
-            "ncnn", "NCNN", "NCNN param/bin for mobile and embedded CPUs (converted by PNNX).",
-            "_ncnn_model", True, (Requirement("ncnn"), Requirement("pnnx", exact="20260526")), "export",
-            half="any", runs_in_app=True,
+            "ncnn",
+            "NCNN",
+            "NCNN param/bin for mobile and embedded CPUs (converted by PNNX).",
+            "_ncnn_model",
+            True,
+            (Requirement("ncnn"), Requirement("pnnx", exact="20260526")),
+            "export",
+            half="any",
+            runs_in_app=True,
         ),
         ExportFormat(
-            "mnn", "MNN", "Alibaba MNN model for mobile and embedded inference.",
-            ".mnn", False, (ONNX, Requirement("MNN", minimum="2.9.6")), "export",
-            dynamic=True, simplify=True, opset=True, half="any", runs_in_app=True,
+            "mnn",
+            "MNN",
+            "Alibaba MNN model for mobile and embedded inference.",
+            ".mnn",
+            False,
+            (ONNX, Requirement("MNN", minimum="2.9.6")),
+            "export",
+            dynamic=True,
+            simplify=True,
+            opset=True,
+            half="any",
+            runs_in_app=True,
         ),
     )
 }
@@ -124,13 +172,19 @@ def check_availability(spec: ExportFormat, gpu_count: Callable[[], int]) -> Avai
     problems = [p for p in (r.problem() for r in spec.requirements) if p is not None]
     gpus = gpu_count() if spec.needs_gpu or spec.half == "gpu" else 0
     if spec.needs_gpu and gpus == 0:
-        needs = " and ".join(["an NVIDIA GPU", *(f"the {r.distribution} package" for r in spec.requirements
-                                                 if r.distribution != "onnx")])
-        return Availability(False, f"{spec.title} export needs {needs}: " + "; ".join(["no NVIDIA GPU found",
-                                                                                       *problems]))
+        needs = " and ".join(
+            [
+                "an NVIDIA GPU",
+                *(f"the {r.distribution} package" for r in spec.requirements if r.distribution != "onnx"),
+            ]
+        )
+        return Availability(
+            False, f"{spec.title} export needs {needs}: " + "; ".join(["no NVIDIA GPU found", *problems])
+        )
     if problems:
-        return Availability(False, f"{spec.title} export needs more packages: {'; '.join(problems)}; "
-                            f"{_install_hint(spec)}")
+        return Availability(
+            False, f"{spec.title} export needs more packages: {'; '.join(problems)}; {_install_hint(spec)}"
+        )
     if spec.half == "no":
         return Availability(True, None, False, f"{spec.title} has no FP16 (half) export")
     if spec.half == "gpu" and gpus == 0:

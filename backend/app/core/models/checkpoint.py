@@ -28,23 +28,25 @@ _ALLOWED_PREFIXES = (
     "numpy._core.multiarray.",
     "numpy.dtypes.",
 )
-_ALLOWED_EXACT = frozenset({
-    "ultralytics.utils.IterableSimpleNamespace",
-    "types.SimpleNamespace",
-    "argparse.Namespace",
-    "builtins.set",
-    "builtins.frozenset",
-    "builtins.slice",
-    "pathlib.PosixPath",
-    "pathlib.WindowsPath",
-    "pathlib.Path",
-    "datetime.datetime",
-    "numpy.dtype",
-    "numpy.ndarray",
-    "torch.Size",
-    "torch.device",
-    "torch.dtype",
-})
+_ALLOWED_EXACT = frozenset(
+    {
+        "ultralytics.utils.IterableSimpleNamespace",
+        "types.SimpleNamespace",
+        "argparse.Namespace",
+        "builtins.set",
+        "builtins.frozenset",
+        "builtins.slice",
+        "pathlib.PosixPath",
+        "pathlib.WindowsPath",
+        "pathlib.Path",
+        "datetime.datetime",
+        "numpy.dtype",
+        "numpy.ndarray",
+        "torch.Size",
+        "torch.device",
+        "torch.dtype",
+    }
+)
 _ALLOWED_PATTERNS = (
     re.compile(r"numpy\.(u?int\d+|float\d+|bool_?|complex\d+)"),
     re.compile(r"torch\.(u?int\d+|float\d+|bfloat16|half|bool|complex\d+)"),

@@ -78,6 +78,7 @@ def evaluate(request: EvaluationRequest, progress: ProgressFn | None = None) -> 
 
     model = YOLO(str(request.weights))
     if progress is not None:
+
         def on_batch_end(validator: Any) -> None:
             total = len(validator.dataloader) if getattr(validator, "dataloader", None) else 0
             if total and validator.batch_i is not None:
@@ -85,10 +86,24 @@ def evaluate(request: EvaluationRequest, progress: ProgressFn | None = None) -> 
 
         model.add_callback("on_val_batch_end", on_batch_end)
     results = model.val(
-        data=str(data_yaml), split="val", imgsz=request.imgsz, conf=request.conf, iou=request.iou,
-        batch=4, workers=0, device="cpu", plots=False, save_json=False, verbose=False,
-        project=str(request.work_dir), name="val", exist_ok=True,
+        data=str(data_yaml),
+        split="val",
+        imgsz=request.imgsz,
+        conf=request.conf,
+        iou=request.iou,
+        batch=4,
+        workers=0,
+        device="cpu",
+        plots=False,
+        save_json=False,
+        verbose=False,
+        project=str(request.work_dir),
+        name="val",
+        exist_ok=True,
     )
-    speed = {snake(k): round(float(v), 3) for k, v in (getattr(results, "speed", None) or {}).items()
-             if finite(v) is not None}
+    speed = {
+        snake(k): round(float(v), 3)
+        for k, v in (getattr(results, "speed", None) or {}).items()
+        if finite(v) is not None
+    }
     return EvaluationResult(flat_metrics(results.results_dict), _per_class(results), speed)

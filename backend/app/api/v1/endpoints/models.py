@@ -44,10 +44,16 @@ IMPORT_BODY: dict[str, Any] = {
                     "type": "object",
                     "required": ["file"],
                     "properties": {
-                        "file": {"type": "string", "format": "binary",
-                                 "description": "Ultralytics weights (.pt), task segment or detect"},
-                        "name": {"type": "string", "maxLength": 200,
-                                 "description": "Model name (default: the file name)"},
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "Ultralytics weights (.pt), task segment or detect",
+                        },
+                        "name": {
+                            "type": "string",
+                            "maxLength": 200,
+                            "description": "Model name (default: the file name)",
+                        },
                     },
                 }
             }
@@ -63,13 +69,15 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 def _file_response(download: service.DownloadFile) -> FileResponse:
     cleanup = None
     if download.remove_after:
+
         def remove() -> None:
             with contextlib.suppress(FileNotFoundError):
                 download.path.unlink()
 
         cleanup = BackgroundTask(remove)
-    return FileResponse(download.path, media_type=download.media_type, filename=download.filename,
-                        background=cleanup)
+    return FileResponse(
+        download.path, media_type=download.media_type, filename=download.filename, background=cleanup
+    )
 
 
 # -- collection-level routes (before /{model_id}) ------------------------------------------------------
@@ -87,22 +95,36 @@ def list_models(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ModelList:
-    filters = ModelFilters(source=source, framework=framework, task=task, dataset_id=dataset_id, tag=tag,
-                           search=search.strip() if search else None)
+    filters = ModelFilters(
+        source=source,
+        framework=framework,
+        task=task,
+        dataset_id=dataset_id,
+        tag=tag,
+        search=search.strip() if search else None,
+    )
     return service.list_models(settings, filters, offset=offset, limit=limit)
 
 
-@router.get("/export-formats", response_model=ExportFormatList, summary="Export formats and availability",
-            description="Every format with `available` and, when it is not, the reason (missing package, "
-                        "no NVIDIA GPU). Exporting to an unavailable format answers 409 with that reason.")
+@router.get(
+    "/export-formats",
+    response_model=ExportFormatList,
+    summary="Export formats and availability",
+    description="Every format with `available` and, when it is not, the reason (missing package, "
+    "no NVIDIA GPU). Exporting to an unavailable format answers 409 with that reason.",
+)
 def list_export_formats(settings: SettingsDep) -> ExportFormatList:
     return service.export_formats(settings)
 
 
-@router.get("/compare", response_model=ModelComparison, summary="Compare models side by side",
-            description="`ids`: 2 to 10 model ids, comma-separated. Metrics of each model, and the latest "
-                        "evaluations on the dataset splits two or more of them were evaluated on.",
-            responses=_errors(400, 404))
+@router.get(
+    "/compare",
+    response_model=ModelComparison,
+    summary="Compare models side by side",
+    description="`ids`: 2 to 10 model ids, comma-separated. Metrics of each model, and the latest "
+    "evaluations on the dataset splits two or more of them were evaluated on.",
+    responses=_errors(400, 404),
+)
 def compare_models(
     settings: SettingsDep, ids: Annotated[str, Query(min_length=1, max_length=1000)]
 ) -> ModelComparison:
@@ -110,12 +132,15 @@ def compare_models(
 
 
 @router.post(
-    "/import", response_model=ModelImportJob, status_code=202, summary="Import Ultralytics weights (.pt)",
+    "/import",
+    response_model=ModelImportJob,
+    status_code=202,
+    summary="Import Ultralytics weights (.pt)",
     description="multipart/form-data with `file` (.pt) and optional `name`. The body is streamed to disk "
-                "with the size limit (CRACKDET_MAX_UPLOAD_BYTES) enforced as it arrives. The file is then "
-                "checked in a worker job (it must load with Ultralytics; task segment or detect; its pickle "
-                "may only name Ultralytics/PyTorch classes): poll GET /models/imports/{job_id}. A refused "
-                "file is removed and the job keeps the reason; a good one becomes a model (`model_id`).",
+    "with the size limit (CRACKDET_MAX_UPLOAD_BYTES) enforced as it arrives. The file is then "
+    "checked in a worker job (it must load with Ultralytics; task segment or detect; its pickle "
+    "may only name Ultralytics/PyTorch classes): poll GET /models/imports/{job_id}. A refused "
+    "file is removed and the job keeps the reason; a good one becomes a model (`model_id`).",
     openapi_extra=IMPORT_BODY,
     responses=_errors(400, 413, 415, 507),
 )
@@ -133,8 +158,12 @@ def list_imports(
     return service.list_imports(settings, limit)
 
 
-@router.get("/imports/{job_id}", response_model=ModelImportJob, summary="One import: state and reason",
-            responses=_errors(404))
+@router.get(
+    "/imports/{job_id}",
+    response_model=ModelImportJob,
+    summary="One import: state and reason",
+    responses=_errors(404),
+)
 def get_import(job_id: JobId, settings: SettingsDep) -> ModelImportJob:
     return service.get_import(settings, job_id)
 
@@ -142,79 +171,117 @@ def get_import(job_id: JobId, settings: SettingsDep) -> ModelImportJob:
 # -- one model -------------------------------------------------------------------------------------
 
 
-@router.get("/{model_id}", response_model=ModelDetail, summary="A model with lineage, exports, evaluations",
-            responses=_errors(404))
+@router.get(
+    "/{model_id}",
+    response_model=ModelDetail,
+    summary="A model with lineage, exports, evaluations",
+    responses=_errors(404),
+)
 def get_model(model_id: ModelId, settings: SettingsDep) -> ModelDetail:
     return service.get_model(settings, model_id)
 
 
-@router.patch("/{model_id}", response_model=ModelDetail, summary="Rename or tag a model",
-              responses=_errors(404, 422))
+@router.patch(
+    "/{model_id}", response_model=ModelDetail, summary="Rename or tag a model", responses=_errors(404, 422)
+)
 def update_model(model_id: ModelId, body: ModelUpdate, settings: SettingsDep) -> ModelDetail:
     return service.update_model(settings, model_id, body)
 
 
-@router.delete("/{model_id}", response_model=ModelDeleted, summary="Delete a model and its files",
-               description="Removes the weights, exports and evaluations. 409 with the reason while a job "
-                           "uses it (a queued/running export or evaluation, or a training starting from it).",
-               responses=_errors(404, 409))
+@router.delete(
+    "/{model_id}",
+    response_model=ModelDeleted,
+    summary="Delete a model and its files",
+    description="Removes the weights, exports and evaluations. 409 with the reason while a job "
+    "uses it (a queued/running export or evaluation, or a training starting from it).",
+    responses=_errors(404, 409),
+)
 def delete_model(model_id: ModelId, settings: SettingsDep) -> ModelDeleted:
     return service.delete_model(settings, model_id)
 
 
-@router.get("/{model_id}/download", response_class=FileResponse, summary="Download the weights",
-            responses=_errors(404))
+@router.get(
+    "/{model_id}/download",
+    response_class=FileResponse,
+    summary="Download the weights",
+    responses=_errors(404),
+)
 def download_weights(model_id: ModelId, settings: SettingsDep) -> FileResponse:
     return _file_response(service.weights_download(settings, model_id))
 
 
-@router.post("/{model_id}/evaluate", response_model=EvaluationOut, status_code=202,
-             summary="Evaluate on a dataset split (background job)",
-             description="Validates the model on `split` of a ready dataset and stores box and mask "
-                         "precision, recall, mAP50 and mAP50-95 (and per class). Poll "
-                         "GET /models/{id}/evaluations or GET /jobs/{job_id}.",
-             responses=_errors(404, 409, 422))
+@router.post(
+    "/{model_id}/evaluate",
+    response_model=EvaluationOut,
+    status_code=202,
+    summary="Evaluate on a dataset split (background job)",
+    description="Validates the model on `split` of a ready dataset and stores box and mask "
+    "precision, recall, mAP50 and mAP50-95 (and per class). Poll "
+    "GET /models/{id}/evaluations or GET /jobs/{job_id}.",
+    responses=_errors(404, 409, 422),
+)
 def evaluate_model(model_id: ModelId, body: EvaluateRequest, settings: SettingsDep) -> EvaluationOut:
     return service.start_evaluation(settings, model_id, body)
 
 
-@router.get("/{model_id}/evaluations", response_model=list[EvaluationOut],
-            summary="Evaluations, newest first", responses=_errors(404))
+@router.get(
+    "/{model_id}/evaluations",
+    response_model=list[EvaluationOut],
+    summary="Evaluations, newest first",
+    responses=_errors(404),
+)
 def list_evaluations(model_id: ModelId, settings: SettingsDep) -> list[EvaluationOut]:
     return service.list_evaluations(settings, model_id)
 
 
-@router.post("/{model_id}/export", response_model=ExportOut, status_code=202,
-             summary="Export to a deployment format (background job)",
-             description="422: unknown format or an option the format does not take. 409: the format (or "
-                         "FP16 for it) cannot be produced on this machine, with the reason. Poll "
-                         "GET /models/{id}/exports/{export_id}; download when completed.",
-             responses=_errors(404, 409, 422))
+@router.post(
+    "/{model_id}/export",
+    response_model=ExportOut,
+    status_code=202,
+    summary="Export to a deployment format (background job)",
+    description="422: unknown format or an option the format does not take. 409: the format (or "
+    "FP16 for it) cannot be produced on this machine, with the reason. Poll "
+    "GET /models/{id}/exports/{export_id}; download when completed.",
+    responses=_errors(404, 409, 422),
+)
 def export_model(model_id: ModelId, body: ExportRequest, settings: SettingsDep) -> ExportOut:
     return service.start_export(settings, model_id, body)
 
 
-@router.get("/{model_id}/exports", response_model=list[ExportOut], summary="Exports, newest first",
-            responses=_errors(404))
+@router.get(
+    "/{model_id}/exports",
+    response_model=list[ExportOut],
+    summary="Exports, newest first",
+    responses=_errors(404),
+)
 def list_exports(model_id: ModelId, settings: SettingsDep) -> list[ExportOut]:
     return service.list_exports(settings, model_id)
 
 
-@router.get("/{model_id}/exports/{export_id}", response_model=ExportOut, summary="One export",
-            responses=_errors(404))
+@router.get(
+    "/{model_id}/exports/{export_id}", response_model=ExportOut, summary="One export", responses=_errors(404)
+)
 def get_export(model_id: ModelId, export_id: ExportId, settings: SettingsDep) -> ExportOut:
     return service.get_export(settings, model_id, export_id)
 
 
-@router.get("/{model_id}/exports/{export_id}/download", response_class=FileResponse,
-            summary="Download an export (a folder export comes as a zip)", responses=_errors(404, 409))
+@router.get(
+    "/{model_id}/exports/{export_id}/download",
+    response_class=FileResponse,
+    summary="Download an export (a folder export comes as a zip)",
+    responses=_errors(404, 409),
+)
 async def download_export(model_id: ModelId, export_id: ExportId, settings: SettingsDep) -> FileResponse:
     download = await run_in_threadpool(service.export_download, settings, model_id, export_id)
     return _file_response(download)
 
 
-@router.delete("/{model_id}/exports/{export_id}", status_code=204, summary="Delete an export and its files",
-               responses=_errors(404, 409))
+@router.delete(
+    "/{model_id}/exports/{export_id}",
+    status_code=204,
+    summary="Delete an export and its files",
+    responses=_errors(404, 409),
+)
 def delete_export(model_id: ModelId, export_id: ExportId, settings: SettingsDep) -> Response:
     service.delete_export(settings, model_id, export_id)
     return Response(status_code=204)
