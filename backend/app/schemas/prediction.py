@@ -192,7 +192,7 @@ class BatchStatus(BaseModel):
     predictions: list[PredictionSummary]
 
 
-class ExportRequest(BaseModel):
+class PredictionExportRequest(BaseModel):
     prediction_ids: list[str] | None = Field(default=None, max_length=MAX_EXPORT_IDS)
     batch_id: str | None = Field(default=None, max_length=32)
     format: ExportFormatName
@@ -201,13 +201,13 @@ class ExportRequest(BaseModel):
     iou: float | None = Field(default=None, ge=0.0, le=1.0, description="Re-filter: default each request's")
 
     @model_validator(mode="after")
-    def _one_source(self) -> ExportRequest:
+    def _one_source(self) -> PredictionExportRequest:
         if bool(self.prediction_ids) == bool(self.batch_id):
             raise ValueError("give either prediction_ids or batch_id")
         return self
 
 
-class ExportFormatInfo(BaseModel):
+class PredictionExportFormat(BaseModel):
     id: ExportFormatName
     name: str
     description: str
@@ -216,7 +216,7 @@ class ExportFormatInfo(BaseModel):
 
 
 class ExportFormats(BaseModel):
-    formats: list[ExportFormatInfo]
+    formats: list[PredictionExportFormat]
 
 
 class PredictionDeleted(BaseModel):

@@ -23,13 +23,13 @@ from app.db.base import new_id
 from app.db.session import session_scope
 from app.db.tables import Prediction
 from app.repositories import prediction as repo
-from app.schemas.prediction import ExportFormatInfo, ExportFormats, ExportRequest
+from app.schemas.prediction import ExportFormats, PredictionExportFormat, PredictionExportRequest
 from app.services import prediction as prediction_service
 from app.services.errors import NotFound
 from app.utils.images import open_display
 
-FORMATS: dict[str, ExportFormatInfo] = {
-    "json": ExportFormatInfo(
+FORMATS: dict[str, PredictionExportFormat] = {
+    "json": PredictionExportFormat(
         id="json",
         name="JSON",
         media_type="application/json",
@@ -37,7 +37,7 @@ FORMATS: dict[str, ExportFormatInfo] = {
         description="Every prediction with its parameters, instances (boxes, polygons, RLE masks, "
         "skeletons), measurements and per-image summary",
     ),
-    "csv": ExportFormatInfo(
+    "csv": PredictionExportFormat(
         id="csv",
         name="CSV",
         media_type="text/csv",
@@ -45,7 +45,7 @@ FORMATS: dict[str, ExportFormatInfo] = {
         description="One row per crack: image, class, score, box, length, width (max, mean, p95), area, "
         "orientation, mm values and severity",
     ),
-    "coco": ExportFormatInfo(
+    "coco": PredictionExportFormat(
         id="coco",
         name="COCO",
         media_type="application/json",
@@ -53,7 +53,7 @@ FORMATS: dict[str, ExportFormatInfo] = {
         description="COCO results: images, categories and annotations with RLE masks, bbox, area and "
         "score (loads in pycocotools)",
     ),
-    "images": ExportFormatInfo(
+    "images": PredictionExportFormat(
         id="images",
         name="Annotated images",
         media_type="application/zip",
@@ -109,7 +109,7 @@ class _Item:
     instances: list[dict[str, Any]]
 
 
-def _rows(settings: Settings, request: ExportRequest) -> list[Prediction]:
+def _rows(settings: Settings, request: PredictionExportRequest) -> list[Prediction]:
     with session_scope(settings.resolved_database_url) as db:
         if request.batch_id:
             rows = repo.of_batch(db, request.batch_id)
@@ -124,7 +124,7 @@ def _rows(settings: Settings, request: ExportRequest) -> list[Prediction]:
         return rows
 
 
-def _items(settings: Settings, request: ExportRequest) -> list[_Item]:
+def _items(settings: Settings, request: PredictionExportRequest) -> list[_Item]:
     items = []
     for row in _rows(settings, request):
         results = row.results or {}
@@ -244,7 +244,7 @@ def _write_images_zip(settings: Settings, items: list[_Item], target: Path) -> N
             archive.writestr(name, data)
 
 
-def build_export(settings: Settings, request: ExportRequest) -> ExportFile:
+def build_export(settings: Settings, request: PredictionExportRequest) -> ExportFile:
     """Writes the export file and says how to serve it (the caller removes it after sending)."""
     items = _items(settings, request)
     spec = FORMATS[request.format]

@@ -281,6 +281,282 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job's state, progress and outcome */
+        get: operations["get_job_api_v1_jobs__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List models (trained and imported) */
+        get: operations["list_models_api_v1_models_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare models side by side
+         * @description `ids`: 2 to 10 model ids, comma-separated. Metrics of each model, and the latest evaluations on the dataset splits two or more of them were evaluated on.
+         */
+        get: operations["compare_models_api_v1_models_compare_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/export-formats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export formats and availability
+         * @description Every format with `available` and, when it is not, the reason (missing package, no NVIDIA GPU). Exporting to an unavailable format answers 409 with that reason.
+         */
+        get: operations["list_export_formats_api_v1_models_export_formats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Ultralytics weights (.pt)
+         * @description multipart/form-data with `file` (.pt) and optional `name`. The body is streamed to disk with the size limit (CRACKDET_MAX_UPLOAD_BYTES) enforced as it arrives. The file is then checked in a worker job (it must load with Ultralytics; task segment or detect; its pickle may only name Ultralytics/PyTorch classes): poll GET /models/imports/{job_id}. A refused file is removed and the job keeps the reason; a good one becomes a model (`model_id`).
+         */
+        post: operations["import_model_api_v1_models_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent imports (newest first) */
+        get: operations["list_imports_api_v1_models_imports_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/imports/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One import: state and reason */
+        get: operations["get_import_api_v1_models_imports__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A model with lineage, exports, evaluations */
+        get: operations["get_model_api_v1_models__model_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a model and its files
+         * @description Removes the weights, exports and evaluations. 409 with the reason while a job uses it (a queued/running export or evaluation, or a training starting from it).
+         */
+        delete: operations["delete_model_api_v1_models__model_id__delete"];
+        options?: never;
+        head?: never;
+        /** Rename or tag a model */
+        patch: operations["update_model_api_v1_models__model_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the weights */
+        get: operations["download_weights_api_v1_models__model_id__download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Evaluate on a dataset split (background job)
+         * @description Validates the model on `split` of a ready dataset and stores box and mask precision, recall, mAP50 and mAP50-95 (and per class). Poll GET /models/{id}/evaluations or GET /jobs/{job_id}.
+         */
+        post: operations["evaluate_model_api_v1_models__model_id__evaluate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Evaluations, newest first */
+        get: operations["list_evaluations_api_v1_models__model_id__evaluations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export to a deployment format (background job)
+         * @description 422: unknown format or an option the format does not take. 409: the format (or FP16 for it) cannot be produced on this machine, with the reason. Poll GET /models/{id}/exports/{export_id}; download when completed.
+         */
+        post: operations["export_model_api_v1_models__model_id__export_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Exports, newest first */
+        get: operations["list_exports_api_v1_models__model_id__exports_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One export */
+        get: operations["get_export_api_v1_models__model_id__exports__export_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete an export and its files */
+        delete: operations["delete_export_api_v1_models__model_id__exports__export_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{model_id}/exports/{export_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an export (a folder export comes as a zip) */
+        get: operations["download_export_api_v1_models__model_id__exports__export_id__download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -326,6 +602,189 @@ export interface paths {
         put?: never;
         /** Mark Read */
         post: operations["mark_read_api_v1_notifications__notification_id__read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/predict": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Predict Image
+         * @description Predict one image. Every instance down to the score floor is returned; `selected` applies conf/iou.
+         */
+        post: operations["predict_image_api_v1_predict_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/predict/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Predict Batch
+         * @description Up to CRACKDET_PREDICTION_SYNC_BATCH_MAX images are answered at once; more run as a job.
+         */
+        post: operations["predict_batch_api_v1_predict_batch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/predict/batch/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Batch */
+        get: operations["get_batch_api_v1_predict_batch__batch_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/predict/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Export Predictions */
+        post: operations["export_predictions_api_v1_predict_export_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/predict/formats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Formats */
+        get: operations["get_formats_api_v1_predict_formats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/predict/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Predict Url
+         * @description Fetch a public http(s) image (private and metadata addresses are refused) and predict it.
+         */
+        post: operations["predict_url_api_v1_predict_url_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/predictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Predictions */
+        get: operations["list_predictions_api_v1_predictions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/predictions/{prediction_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Prediction */
+        get: operations["get_prediction_api_v1_predictions__prediction_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Prediction */
+        delete: operations["delete_prediction_api_v1_predictions__prediction_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/predictions/{prediction_id}/annotated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Annotated */
+        get: operations["get_annotated_api_v1_predictions__prediction_id__annotated_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/predictions/{prediction_id}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Image
+         * @description The image as the user sees it (EXIF orientation applied; TIFF and 16-bit as 8-bit PNG).
+         */
+        get: operations["get_image_api_v1_predictions__prediction_id__image_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -723,6 +1182,79 @@ export interface components {
          * @enum {string}
          */
         AugmentationLevel: "none" | "light" | "medium" | "heavy";
+        /** BatchFailure */
+        BatchFailure: {
+            /** Error */
+            error: string;
+            /** Image Name */
+            image_name: string;
+        };
+        /**
+         * BatchResponse
+         * @description POST /predict/batch: small batches are answered at once, larger ones run as a job.
+         */
+        BatchResponse: {
+            /** Batch Id */
+            batch_id: string;
+            /** Failures */
+            failures?: components["schemas"]["BatchFailure"][];
+            /** Job Id */
+            job_id?: string | null;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "sync" | "job";
+            /**
+             * Predictions
+             * @description sync mode only
+             */
+            predictions?: components["schemas"]["PredictionResult"][];
+            /** Status Url */
+            status_url: string;
+            /** Total */
+            total: number;
+        };
+        /** BatchStatus */
+        BatchStatus: {
+            /** Batch Id */
+            batch_id: string;
+            /** Done */
+            done: number;
+            /** Error */
+            error?: string | null;
+            /** Failures */
+            failures: components["schemas"]["BatchFailure"][];
+            /** Message */
+            message?: string | null;
+            /** Predictions */
+            predictions: components["schemas"]["PredictionSummary"][];
+            /** Progress */
+            progress: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed" | "stopped" | "cancelled" | "interrupted";
+            /** Total */
+            total: number;
+        };
+        /** Body_predict_batch_api_v1_predict_batch_post */
+        Body_predict_batch_api_v1_predict_batch_post: {
+            /**
+             * Files
+             * @description Images (one form field per file)
+             */
+            files: string[];
+        } & components["schemas"]["PredictParams"];
+        /** Body_predict_image_api_v1_predict_post */
+        Body_predict_image_api_v1_predict_post: {
+            /**
+             * File
+             * @description JPEG, PNG, TIFF, BMP or WebP image
+             */
+            file: string;
+        } & components["schemas"]["PredictParams"];
         /** CheckpointOut */
         CheckpointOut: {
             /**
@@ -782,6 +1314,77 @@ export interface components {
             /** Sessions */
             sessions: components["schemas"]["CompareEntry"][];
         };
+        /** ComparisonEntry */
+        ComparisonEntry: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Evaluation Id */
+            evaluation_id: string;
+            /** Metrics */
+            metrics: {
+                [key: string]: number;
+            };
+            /** Model Id */
+            model_id: string;
+        };
+        /** ComparisonGroup */
+        ComparisonGroup: {
+            /** Dataset Id */
+            dataset_id: string | null;
+            /** Dataset Name */
+            dataset_name: string;
+            /**
+             * Results
+             * @description Latest completed evaluation per model
+             */
+            results: components["schemas"]["ComparisonEntry"][];
+            /** Split */
+            split: string;
+        };
+        /** CrackMeasurements */
+        CrackMeasurements: {
+            /** Area Mm2 */
+            area_mm2?: number | null;
+            /** Area Px */
+            area_px: number;
+            /**
+             * Bbox
+             * @description [x, y, width, height] of the mask
+             */
+            bbox: number[];
+            /** Length Mm */
+            length_mm?: number | null;
+            /**
+             * Length Px
+             * @description Centre-line length
+             */
+            length_px: number;
+            /**
+             * Orientation Deg
+             * @description Principal direction, 0 = horizontal, 90 = vertical, counter-clockwise on screen
+             */
+            orientation_deg: number | null;
+            /**
+             * Severity
+             * @description From the width the server judges by
+             */
+            severity?: ("narrow" | "moderate" | "wide") | null;
+            /** Width Max Mm */
+            width_max_mm?: number | null;
+            /** Width Max Px */
+            width_max_px: number;
+            /** Width Mean Mm */
+            width_mean_mm?: number | null;
+            /** Width Mean Px */
+            width_mean_px: number;
+            /** Width P95 Mm */
+            width_p95_mm?: number | null;
+            /** Width P95 Px */
+            width_p95_px: number;
+        };
         /** DashboardSummary */
         DashboardSummary: {
             /** Datasets */
@@ -816,6 +1419,7 @@ export interface components {
             /**
              * Created At
              * Format: date-time
+             * @description UTC
              */
             created_at: string;
             /**
@@ -823,6 +1427,11 @@ export interface components {
              * @description Why it failed (status failed)
              */
             error: string | null;
+            /**
+             * Error Count
+             * @description Errors in the validation report; null until validated
+             */
+            error_count: number | null;
             /**
              * Format
              * @description Format it was imported from (stored as YOLO-seg)
@@ -862,7 +1471,7 @@ export interface components {
             source: "upload" | "roboflow" | "demo" | "derived";
             /**
              * Source Info
-             * @description Source details: Roboflow workspace/project/version/format, upload file name, CLAHE params
+             * @description Source details: Roboflow workspace/project/version/format, upload file name, CLAHE parameters
              */
             source_info: {
                 [key: string]: string | number | boolean | null;
@@ -884,6 +1493,7 @@ export interface components {
             /**
              * Updated At
              * Format: date-time
+             * @description UTC
              */
             updated_at: string;
             /**
@@ -891,6 +1501,11 @@ export interface components {
              * @description null until validated
              */
             validation_status: ("passed" | "warnings" | "errors") | null;
+            /**
+             * Warning Count
+             * @description Warnings in the validation report; null until validated
+             */
+            warning_count: number | null;
         };
         /** DatasetDeleted */
         DatasetDeleted: {
@@ -911,6 +1526,7 @@ export interface components {
             /**
              * Created At
              * Format: date-time
+             * @description UTC
              */
             created_at: string;
             /**
@@ -918,6 +1534,11 @@ export interface components {
              * @description Why it failed (status failed)
              */
             error: string | null;
+            /**
+             * Error Count
+             * @description Errors in the validation report; null until validated
+             */
+            error_count: number | null;
             /**
              * Format
              * @description Format it was imported from (stored as YOLO-seg)
@@ -957,7 +1578,7 @@ export interface components {
             source: "upload" | "roboflow" | "demo" | "derived";
             /**
              * Source Info
-             * @description Source details: Roboflow workspace/project/version/format, upload file name, CLAHE params
+             * @description Source details: Roboflow workspace/project/version/format, upload file name, CLAHE parameters
              */
             source_info: {
                 [key: string]: string | number | boolean | null;
@@ -979,6 +1600,7 @@ export interface components {
             /**
              * Updated At
              * Format: date-time
+             * @description UTC
              */
             updated_at: string;
             validation: components["schemas"]["ValidationReport"] | null;
@@ -987,6 +1609,11 @@ export interface components {
              * @description null until validated
              */
             validation_status: ("passed" | "warnings" | "errors") | null;
+            /**
+             * Warning Count
+             * @description Warnings in the validation report; null until validated
+             */
+            warning_count: number | null;
         };
         /** DatasetImage */
         DatasetImage: {
@@ -1065,10 +1692,26 @@ export interface components {
              */
             status: "queued" | "running" | "completed" | "failed" | "stopped" | "cancelled" | "interrupted";
         };
+        /** DatasetLineage */
+        DatasetLineage: {
+            /** Class Names */
+            class_names: string[];
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Status */
+            status: string;
+        };
         /** DatasetList */
         DatasetList: {
             /** Items */
             items: components["schemas"]["Dataset"][];
+            /**
+             * Max Upload Bytes
+             * @description Largest zip upload accepted (CRACKDET_MAX_UPLOAD_BYTES)
+             */
+            max_upload_bytes: number;
             /** Quota Bytes */
             quota_bytes: number;
             /** Total */
@@ -1156,6 +1799,82 @@ export interface components {
                 [key: string]: unknown;
             }[] | null;
         };
+        /** EvaluateRequest */
+        EvaluateRequest: {
+            /**
+             * Conf
+             * @description Confidence threshold (mAP wants it low)
+             * @default 0.001
+             */
+            conf: number;
+            /** Dataset Id */
+            dataset_id: string;
+            /**
+             * Imgsz
+             * @description Default: the model's image size
+             */
+            imgsz?: number | null;
+            /**
+             * Iou
+             * @description NMS IoU threshold
+             * @default 0.7
+             */
+            iou: number;
+            /**
+             * Split
+             * @default val
+             * @enum {string}
+             */
+            split: "train" | "val" | "test";
+        };
+        /** EvaluationOut */
+        EvaluationOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Dataset Id */
+            dataset_id: string | null;
+            /** Dataset Name */
+            dataset_name: string;
+            /** Error */
+            error?: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /** Job Id */
+            job_id: string | null;
+            /** Message */
+            message?: string | null;
+            /** Metrics */
+            metrics: {
+                [key: string]: number;
+            };
+            /** Model Id */
+            model_id: string;
+            /**
+             * Params
+             * @description imgsz, conf, iou
+             */
+            params: {
+                [key: string]: unknown;
+            };
+            /** Per Class */
+            per_class: {
+                [key: string]: unknown;
+            }[];
+            /** Progress */
+            progress: number;
+            /** Split */
+            split: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed" | "stopped" | "cancelled" | "interrupted";
+        };
         /** EventsResponse */
         EventsResponse: {
             /** Events */
@@ -1169,6 +1888,161 @@ export interface components {
              * @enum {string}
              */
             status: "queued" | "running" | "completed" | "failed" | "stopped" | "interrupted" | "cancelled";
+        };
+        /** ExportFormatInfo */
+        ExportFormatInfo: {
+            /** Available */
+            available: boolean;
+            /** Description */
+            description: string;
+            /**
+             * Extra
+             * @description The crackdet extra that installs its packages
+             */
+            extra: string | null;
+            /**
+             * Half Reason
+             * @description Why FP16 is not possible here
+             */
+            half_reason: string | null;
+            /**
+             * Is Directory
+             * @description The export is a folder (downloaded as a zip)
+             */
+            is_directory: boolean;
+            /**
+             * Name
+             * @description The `format` to send
+             */
+            name: string;
+            /** Notes */
+            notes: string[];
+            options: components["schemas"]["ExportFormatOptions"];
+            /**
+             * Reason
+             * @description Why it cannot be produced here
+             */
+            reason: string | null;
+            /**
+             * Runs In App
+             * @description Prediction in this app can load it
+             */
+            runs_in_app: boolean;
+            /** Title */
+            title: string;
+        };
+        /** ExportFormatList */
+        ExportFormatList: {
+            /** Formats */
+            formats: components["schemas"]["ExportFormatInfo"][];
+            /** Gpu Count */
+            gpu_count: number;
+        };
+        /** ExportFormatOptions */
+        ExportFormatOptions: {
+            /** Dynamic */
+            dynamic: boolean;
+            /**
+             * Half
+             * @description FP16 export possible on this machine
+             */
+            half: boolean;
+            /** Opset */
+            opset: boolean;
+            /** Simplify */
+            simplify: boolean;
+        };
+        /** ExportFormats */
+        ExportFormats: {
+            /** Formats */
+            formats: components["schemas"]["PredictionExportFormat"][];
+        };
+        /** ExportOut */
+        ExportOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Download Url
+             * @description Set once completed
+             */
+            download_url: string | null;
+            /** Error */
+            error?: string | null;
+            /**
+             * File Name
+             * @description The exported file or folder (folders download as a zip)
+             */
+            file_name: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Format */
+            format: string;
+            /** Id */
+            id: string;
+            /** Is Directory */
+            is_directory: boolean;
+            /** Job Id */
+            job_id: string | null;
+            /** Message */
+            message?: string | null;
+            /** Model Id */
+            model_id: string;
+            /** Options */
+            options: {
+                [key: string]: unknown;
+            };
+            /**
+             * Progress
+             * @description 0..1, from its job
+             */
+            progress: number;
+            /** Size Bytes */
+            size_bytes: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed" | "stopped" | "cancelled" | "interrupted";
+        };
+        /** ExportRequest */
+        ExportRequest: {
+            /**
+             * Dynamic
+             * @description Dynamic input shapes (formats that support it)
+             * @default false
+             */
+            dynamic: boolean;
+            /**
+             * Format
+             * @description GET /models/export-formats lists them
+             * @enum {string}
+             */
+            format: "onnx" | "torchscript" | "openvino" | "engine" | "ncnn" | "mnn";
+            /**
+             * Half
+             * @description FP16 weights
+             * @default false
+             */
+            half: boolean;
+            /**
+             * Imgsz
+             * @description Default: the model's image size
+             */
+            imgsz?: number | null;
+            /**
+             * Opset
+             * @description ONNX opset (onnx, engine, mnn)
+             */
+            opset?: number | null;
+            /**
+             * Simplify
+             * @description Simplify the ONNX graph (onnx, engine, mnn)
+             * @default true
+             */
+            simplify: boolean;
         };
         /**
          * GpuInfo
@@ -1431,6 +2305,78 @@ export interface components {
             /** Min Width */
             min_width: number;
         };
+        /** ImageSummary */
+        ImageSummary: {
+            /** Count */
+            count: number;
+            /** Max Width Mm */
+            max_width_mm?: number | null;
+            /** Max Width Px */
+            max_width_px: number;
+            /** Total Area Mm2 */
+            total_area_mm2?: number | null;
+            /** Total Area Px */
+            total_area_px: number;
+            /** Total Length Mm */
+            total_length_mm?: number | null;
+            /** Total Length Px */
+            total_length_px: number;
+            /** Worst Severity */
+            worst_severity?: ("narrow" | "moderate" | "wide") | null;
+        };
+        /** JobOut */
+        JobOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Error
+             * @description Why it failed (no stack trace)
+             */
+            error?: string | null;
+            /** Finished At */
+            finished_at?: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @description e.g. model_import, model_export, model_evaluate, dataset_import, training
+             */
+            kind: string;
+            /**
+             * Message
+             * @description Last progress message
+             */
+            message?: string | null;
+            /**
+             * Progress
+             * @description 0..1
+             */
+            progress: number;
+            /** Queue */
+            queue: string;
+            /**
+             * Result
+             * @description What a completed job produced
+             */
+            result?: {
+                [key: string]: unknown;
+            } | null;
+            /** Started At */
+            started_at?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed" | "stopped" | "cancelled" | "interrupted";
+            /**
+             * Subject Id
+             * @description The dataset/model/session it acts on
+             */
+            subject_id?: string | null;
+        };
         /** LogLine */
         LogLine: {
             /** Id */
@@ -1451,6 +2397,284 @@ export interface components {
             lines: components["schemas"]["LogLine"][];
             /** Session Id */
             session_id: string;
+        };
+        /** ModelComparison */
+        ModelComparison: {
+            /**
+             * Evaluations
+             * @description Dataset splits on which two or more of the models were evaluated
+             */
+            evaluations: components["schemas"]["ComparisonGroup"][];
+            /**
+             * Metric Keys
+             * @description Metric names present, in display order
+             */
+            metric_keys: string[];
+            /** Models */
+            models: components["schemas"]["ModelSummary"][];
+        };
+        /** ModelDeleted */
+        ModelDeleted: {
+            /** Deleted */
+            deleted: boolean;
+            /** Freed Bytes */
+            freed_bytes: number;
+            /** Id */
+            id: string;
+        };
+        /** ModelDetail */
+        ModelDetail: {
+            /** Class Names */
+            class_names: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            dataset: components["schemas"]["DatasetLineage"] | null;
+            /** Dataset Id */
+            dataset_id: string | null;
+            /** Dataset Name */
+            dataset_name?: string | null;
+            /**
+             * Evaluation Count
+             * @default 0
+             */
+            evaluation_count: number;
+            /** Evaluations */
+            evaluations: components["schemas"]["EvaluationOut"][];
+            /**
+             * Export Count
+             * @default 0
+             */
+            export_count: number;
+            /** Exports */
+            exports: components["schemas"]["ExportOut"][];
+            /**
+             * Family
+             * @description Architecture family, e.g. yolov8, yolo11
+             */
+            family: string | null;
+            /**
+             * File Name
+             * @description Weights file name (download: GET /models/{id}/download)
+             */
+            file_name: string;
+            /**
+             * Framework
+             * @description ultralytics | rfdetr
+             */
+            framework: string;
+            /** Id */
+            id: string;
+            /**
+             * Image Size
+             * @description Training image size (pixels)
+             */
+            image_size: number | null;
+            /**
+             * In Use
+             * @description Why it cannot be deleted now (a job uses it), else null
+             */
+            in_use: string | null;
+            /**
+             * Metrics
+             * @description box_/mask_ precision, recall, map50, map50_95
+             */
+            metrics: {
+                [key: string]: number;
+            };
+            /**
+             * Model Arch
+             * @description e.g. yolov8n-seg
+             */
+            model_arch: string | null;
+            /** Name */
+            name: string;
+            /** Num Classes */
+            num_classes: number;
+            /**
+             * Primary Metric
+             * @description mask mAP50-95, else box mAP50-95
+             */
+            primary_metric: number | null;
+            /**
+             * Scale
+             * @description Size letter of the family: n, s, m, l, x (c/e for YOLOv9)
+             */
+            scale: string | null;
+            session: components["schemas"]["SessionLineage"] | null;
+            /**
+             * Session Id
+             * @description The training run that produced it (trained models)
+             */
+            session_id: string | null;
+            /** Session Name */
+            session_name?: string | null;
+            /**
+             * Size Bytes
+             * @description Weights file size
+             */
+            size_bytes: number;
+            /**
+             * Source
+             * @description trained | imported
+             */
+            source: string;
+            /** Tags */
+            tags: string[];
+            /**
+             * Task
+             * @description segment | detect
+             */
+            task: string;
+        };
+        /** ModelImportJob */
+        ModelImportJob: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Error
+             * @description Why the file was refused (the file is then removed)
+             */
+            error: string | null;
+            /** File Name */
+            file_name: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Job Id */
+            job_id: string;
+            /** Message */
+            message: string | null;
+            /**
+             * Model Id
+             * @description The registered model, once completed
+             */
+            model_id: string | null;
+            /** Progress */
+            progress: number;
+            /** Size Bytes */
+            size_bytes: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed" | "stopped" | "cancelled" | "interrupted";
+        };
+        /** ModelList */
+        ModelList: {
+            /** Items */
+            items: components["schemas"]["ModelSummary"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** ModelSummary */
+        ModelSummary: {
+            /** Class Names */
+            class_names: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Dataset Id */
+            dataset_id: string | null;
+            /** Dataset Name */
+            dataset_name?: string | null;
+            /**
+             * Evaluation Count
+             * @default 0
+             */
+            evaluation_count: number;
+            /**
+             * Export Count
+             * @default 0
+             */
+            export_count: number;
+            /**
+             * Family
+             * @description Architecture family, e.g. yolov8, yolo11
+             */
+            family: string | null;
+            /**
+             * Framework
+             * @description ultralytics | rfdetr
+             */
+            framework: string;
+            /** Id */
+            id: string;
+            /**
+             * Image Size
+             * @description Training image size (pixels)
+             */
+            image_size: number | null;
+            /**
+             * Metrics
+             * @description box_/mask_ precision, recall, map50, map50_95
+             */
+            metrics: {
+                [key: string]: number;
+            };
+            /**
+             * Model Arch
+             * @description e.g. yolov8n-seg
+             */
+            model_arch: string | null;
+            /** Name */
+            name: string;
+            /** Num Classes */
+            num_classes: number;
+            /**
+             * Primary Metric
+             * @description mask mAP50-95, else box mAP50-95
+             */
+            primary_metric: number | null;
+            /**
+             * Scale
+             * @description Size letter of the family: n, s, m, l, x (c/e for YOLOv9)
+             */
+            scale: string | null;
+            /**
+             * Session Id
+             * @description The training run that produced it (trained models)
+             */
+            session_id: string | null;
+            /** Session Name */
+            session_name?: string | null;
+            /**
+             * Size Bytes
+             * @description Weights file size
+             */
+            size_bytes: number;
+            /**
+             * Source
+             * @description trained | imported
+             */
+            source: string;
+            /** Tags */
+            tags: string[];
+            /**
+             * Task
+             * @description segment | detect
+             */
+            task: string;
+        };
+        /** ModelUpdate */
+        ModelUpdate: {
+            /** Name */
+            name?: string | null;
+            /**
+             * Tags
+             * @description At most 20
+             */
+            tags?: string[] | null;
         };
         /**
          * MonitoringSettings
@@ -1571,10 +2795,301 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * PredictParams
+         * @description Prediction parameters (multipart form fields, or the `params` object of /predict/url).
+         */
+        PredictParams: {
+            /**
+             * Backend
+             * @description auto: an ONNX (then OpenVINO) export of the model when one exists and no GPU; else the model file
+             * @default auto
+             * @enum {string}
+             */
+            backend: "auto" | "pytorch" | "onnx" | "openvino";
+            /**
+             * Conf
+             * @description Confidence threshold for `selected`
+             * @default 0.25
+             */
+            conf: number;
+            /**
+             * Imgsz
+             * @description Inference size; default: the model's (tiles: tile_size)
+             */
+            imgsz?: number | null;
+            /**
+             * Iou
+             * @description NMS IoU threshold for `selected`
+             * @default 0.45
+             */
+            iou: number;
+            /**
+             * Mm Per Px
+             * @description Scale: millimetres per pixel (enables mm and severity)
+             */
+            mm_per_px?: number | null;
+            /**
+             * Model Id
+             * @description The model to run (GET /api/v1/models)
+             */
+            model_id: string;
+            /**
+             * Moderate Max Mm
+             * @description Severity: widths up to this are moderate (default 3.2)
+             */
+            moderate_max_mm?: number | null;
+            /**
+             * Narrow Max Mm
+             * @description Severity: widths below this are narrow (default 1.6)
+             */
+            narrow_max_mm?: number | null;
+            /**
+             * Overlap
+             * @description Tile overlap as a fraction of the tile
+             * @default 0.2
+             */
+            overlap: number;
+            /**
+             * Tile Size
+             * @description Tile side in pixels
+             * @default 640
+             */
+            tile_size: number;
+            /**
+             * Tiling
+             * @description Split large images into overlapping tiles
+             * @default false
+             */
+            tiling: boolean;
+        };
+        /** PredictedInstance */
+        PredictedInstance: {
+            /** Area Px */
+            area_px: number;
+            /**
+             * Box
+             * @description [x1, y1, x2, y2]
+             */
+            box: number[];
+            /** Class Id */
+            class_id: number;
+            /** Class Name */
+            class_name: string;
+            /** Id */
+            id: number;
+            measurements: components["schemas"]["CrackMeasurements"] | null;
+            /**
+             * Parts
+             * @description Tile detections merged into this instance (1 without tiling)
+             */
+            parts: number;
+            /**
+             * Polygons
+             * @description Outlines of the mask's parts, flat x, y lists
+             */
+            polygons: number[][];
+            /** @description The mask; null for detection-only models */
+            rle: components["schemas"]["RleMask"] | null;
+            /** Score */
+            score: number;
+            /**
+             * Selected
+             * @description Kept by the request's conf and iou
+             */
+            selected: boolean;
+            /**
+             * Skeleton
+             * @description Centre-line polylines, flat x, y lists
+             */
+            skeleton: number[][];
+        };
+        /** PredictionDeleted */
+        PredictionDeleted: {
+            /**
+             * Deleted
+             * @default true
+             */
+            deleted: boolean;
+            /** Id */
+            id: string;
+        };
+        /** PredictionExportFormat */
+        PredictionExportFormat: {
+            /** Description */
+            description: string;
+            /** Extension */
+            extension: string;
+            /**
+             * Id
+             * @enum {string}
+             */
+            id: "json" | "csv" | "coco" | "images";
+            /** Media Type */
+            media_type: string;
+            /** Name */
+            name: string;
+        };
+        /** PredictionExportRequest */
+        PredictionExportRequest: {
+            /** Batch Id */
+            batch_id?: string | null;
+            /**
+             * Conf
+             * @description Re-filter: default each request's
+             */
+            conf?: number | null;
+            /**
+             * Format
+             * @enum {string}
+             */
+            format: "json" | "csv" | "coco" | "images";
+            /**
+             * Iou
+             * @description Re-filter: default each request's
+             */
+            iou?: number | null;
+            /** Prediction Ids */
+            prediction_ids?: string[] | null;
+            /**
+             * Selected Only
+             * @description Only instances kept by conf/iou
+             * @default true
+             */
+            selected_only: boolean;
+        };
+        /** PredictionPage */
+        PredictionPage: {
+            /** Items */
+            items: components["schemas"]["PredictionSummary"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** PredictionResult */
+        PredictionResult: {
+            /** Annotated Url */
+            annotated_url: string;
+            /** Backend */
+            backend: string;
+            /** Batch Id */
+            batch_id: string | null;
+            /** Candidate Iou */
+            candidate_iou: number;
+            /** Class Names */
+            class_names: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Height */
+            height: number;
+            /** Id */
+            id: string;
+            /** Image Name */
+            image_name: string;
+            /** Image Url */
+            image_url: string;
+            /** Imgsz */
+            imgsz: number | null;
+            /**
+             * Instance Count
+             * @description Selected instances
+             */
+            instance_count: number;
+            /** Instances */
+            instances: components["schemas"]["PredictedInstance"][];
+            /** Model Id */
+            model_id: string | null;
+            /** Model Name */
+            model_name: string | null;
+            /**
+             * Orientation
+             * @description EXIF orientation that was applied (1 = none)
+             */
+            orientation: number;
+            params: components["schemas"]["PredictParams"];
+            /** Score Floor */
+            score_floor: number;
+            severity_bands: components["schemas"]["SeverityBandsOut"];
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "upload" | "url";
+            /** Source Url */
+            source_url: string | null;
+            summary: components["schemas"]["ImageSummary"];
+            /** Tiles */
+            tiles: number;
+            /** Timings Ms */
+            timings_ms: {
+                [key: string]: number;
+            };
+            /** Width */
+            width: number;
+        };
+        /**
+         * PredictionSummary
+         * @description A history row.
+         */
+        PredictionSummary: {
+            /** Annotated Url */
+            annotated_url: string;
+            /** Batch Id */
+            batch_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Height */
+            height: number;
+            /** Id */
+            id: string;
+            /** Image Name */
+            image_name: string;
+            /** Image Url */
+            image_url: string;
+            /**
+             * Instance Count
+             * @description Selected instances
+             */
+            instance_count: number;
+            /** Model Id */
+            model_id: string | null;
+            /** Model Name */
+            model_name: string | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "upload" | "url";
+            summary: components["schemas"]["ImageSummary"];
+            /** Width */
+            width: number;
+        };
         /** ReadAllResult */
         ReadAllResult: {
             /** Updated */
             updated: number;
+        };
+        /** RleMask */
+        RleMask: {
+            /**
+             * Counts
+             * @description COCO compressed RLE string (column-major)
+             */
+            counts: string;
+            /**
+             * Size
+             * @description [height, width]
+             */
+            size: number[];
         };
         /** RoboflowImportRequest */
         RoboflowImportRequest: {
@@ -1624,6 +3139,49 @@ export interface components {
         RoboflowKeyStatus: {
             /** Configured */
             configured: boolean;
+        };
+        /** SessionLineage */
+        SessionLineage: {
+            /** Best Epoch */
+            best_epoch: number | null;
+            /** Best Metric */
+            best_metric: number | null;
+            /**
+             * Config
+             * @description Training settings (scalar values of the session config)
+             */
+            config: {
+                [key: string]: unknown;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /** Model Arch */
+            model_arch: string;
+            /** Name */
+            name: string;
+            /** Status */
+            status: string;
+            /** Total Epochs */
+            total_epochs: number;
+        };
+        /** SeverityBandsOut */
+        SeverityBandsOut: {
+            /** Moderate Max Mm */
+            moderate_max_mm: number;
+            /** Narrow Max Mm */
+            narrow_max_mm: number;
+            /**
+             * Width
+             * @enum {string}
+             */
+            width: "p95" | "max";
         };
         /** SplitStats */
         SplitStats: {
@@ -2338,6 +3896,15 @@ export interface components {
             status: "queued" | "running" | "completed" | "failed" | "stopped" | "interrupted" | "cancelled";
             /** Total Epochs */
             total_epochs: number;
+        };
+        /** UrlPredictRequest */
+        UrlPredictRequest: {
+            params: components["schemas"]["PredictParams"];
+            /**
+             * Url
+             * @description http(s) URL of an image
+             */
+            url: string;
         };
         /** ValidationError */
         ValidationError: {
@@ -3204,6 +4771,803 @@ export interface operations {
             };
         };
     };
+    get_job_api_v1_jobs__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_models_api_v1_models_get: {
+        parameters: {
+            query?: {
+                source?: ("trained" | "imported") | null;
+                framework?: string | null;
+                task?: string | null;
+                /** @description Trained on this dataset */
+                dataset_id?: string | null;
+                tag?: string | null;
+                /** @description In name and architecture */
+                search?: string | null;
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    compare_models_api_v1_models_compare_get: {
+        parameters: {
+            query: {
+                ids: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelComparison"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_export_formats_api_v1_models_export_formats_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFormatList"];
+                };
+            };
+        };
+    };
+    import_model_api_v1_models_import_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description Ultralytics weights (.pt), task segment or detect
+                     */
+                    file: string;
+                    /** @description Model name (default: the file name) */
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelImportJob"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Insufficient Storage */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_imports_api_v1_models_imports_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelImportJob"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_import_api_v1_models_imports__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Import job id */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelImportJob"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_model_api_v1_models__model_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model id */
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelDetail"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_model_api_v1_models__model_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model id */
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelDeleted"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_model_api_v1_models__model_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model id */
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModelUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelDetail"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    download_weights_api_v1_models__model_id__download_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model id */
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    evaluate_model_api_v1_models__model_id__evaluate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model id */
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_evaluations_api_v1_models__model_id__evaluations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model id */
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationOut"][];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_model_api_v1_models__model_id__export_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model id */
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_exports_api_v1_models__model_id__exports_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model id */
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"][];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_export_api_v1_models__model_id__exports__export_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model id */
+                model_id: string;
+                /** @description Export id */
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_export_api_v1_models__model_id__exports__export_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model id */
+                model_id: string;
+                /** @description Export id */
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    download_export_api_v1_models__model_id__exports__export_id__download_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Model id */
+                model_id: string;
+                /** @description Export id */
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_notifications_api_v1_notifications_get: {
         parameters: {
             query?: {
@@ -3285,6 +5649,846 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    predict_image_api_v1_predict_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_predict_image_api_v1_predict_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictionResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    predict_batch_api_v1_predict_batch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_predict_batch_api_v1_predict_batch_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_batch_api_v1_predict_batch__batch_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchStatus"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    export_predictions_api_v1_predict_export_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PredictionExportRequest"];
+            };
+        };
+        responses: {
+            /** @description The export file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_formats_api_v1_predict_formats_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportFormats"];
+                };
+            };
+        };
+    };
+    predict_url_api_v1_predict_url_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UrlPredictRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictionResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_predictions_api_v1_predictions_get: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+                batch_id?: string | null;
+                model_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictionPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_prediction_api_v1_predictions__prediction_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prediction_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictionResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_prediction_api_v1_predictions__prediction_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prediction_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictionDeleted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_annotated_api_v1_predictions__prediction_id__annotated_get: {
+        parameters: {
+            query?: {
+                masks?: boolean;
+                boxes?: boolean;
+                labels?: boolean;
+                skeletons?: boolean;
+                /** @description Re-filter (default: stored) */
+                conf?: number | null;
+                /** @description Re-filter (default: stored) */
+                iou?: number | null;
+                format?: "png" | "jpeg";
+                /** @description Downscale to this side */
+                max_side?: number | null;
+            };
+            header?: never;
+            path: {
+                prediction_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Overlay */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_image_api_v1_predictions__prediction_id__image_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prediction_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image, upright */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/*": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };

@@ -18,8 +18,8 @@ from app.schemas.prediction import (
     BatchResponse,
     BatchStatus,
     ExportFormats,
-    ExportRequest,
     PredictionDeleted,
+    PredictionExportRequest,
     PredictionPage,
     PredictionResult,
     PredictParams,
@@ -96,7 +96,7 @@ def get_formats() -> ExportFormats:
     },
     response_class=FileResponse,
 )
-async def export_predictions(settings: SettingsDep, body: ExportRequest) -> FileResponse:
+async def export_predictions(settings: SettingsDep, body: PredictionExportRequest) -> FileResponse:
     export = await asyncio.to_thread(prediction_export.build_export, settings, body)
     return FileResponse(
         export.path,
