@@ -6,6 +6,7 @@ import DatasetDetailPage from '@/pages/DatasetDetail';
 import DatasetsPage from '@/pages/Datasets';
 import ModelDetailPage from '@/pages/ModelDetail';
 import ModelsPage from '@/pages/Models';
+import CompareModelsPage from '@/pages/Models/Compare';
 import NotFoundPage from '@/pages/NotFound';
 import PredictionPage from '@/pages/Prediction';
 import RouteErrorPage from '@/pages/RouteError';
@@ -14,6 +15,7 @@ import TrainingPage from '@/pages/Training';
 import ActiveTrainingPage from '@/pages/Training/Active';
 import TrainingHistoryPage from '@/pages/Training/History';
 import NewTrainingPage from '@/pages/Training/New';
+import TrainingSessionPage from '@/pages/Training/Session';
 
 export const routes: RouteObject[] = [
   {
@@ -29,13 +31,16 @@ export const routes: RouteObject[] = [
           { index: true, element: <Navigate to="new" replace /> },
           { path: 'new', element: <NewTrainingPage /> },
           { path: 'active', element: <ActiveTrainingPage /> },
+          { path: 'active/:sessionId', element: <ActiveTrainingPage /> },
           { path: 'history', element: <TrainingHistoryPage /> },
+          { path: 'sessions/:sessionId', element: <TrainingSessionPage /> },
         ],
       },
       { path: 'prediction', element: <PredictionPage /> },
       { path: 'datasets', element: <DatasetsPage /> },
       { path: 'datasets/:id', element: <DatasetDetailPage /> },
       { path: 'models', element: <ModelsPage /> },
+      { path: 'models/compare', element: <CompareModelsPage /> },
       { path: 'models/:id', element: <ModelDetailPage /> },
       { path: 'settings', element: <SettingsPage /> },
       { path: '*', element: <NotFoundPage /> },

@@ -1,6 +1,12 @@
 import { screen, within } from '@testing-library/react';
 
-import { mockFetch, mockHealthyBackend, renderRoute } from '@/test/utils';
+import {
+  ARCHITECTURES,
+  DEFAULTS,
+  mockApi,
+  page as sessionPage,
+} from '@/pages/Training/testing/fixtures';
+import { HEALTHY, jsonResponse, mockFetch, mockHealthyBackend, renderRoute } from '@/test/utils';
 
 interface PageCase {
   path: string;
@@ -10,55 +16,6 @@ interface PageCase {
 }
 
 const PAGES: PageCase[] = [
-  {
-    path: '/',
-    testId: 'page-dashboard',
-    heading: 'Dashboard',
-    emptyState: /no training activity yet/i,
-  },
-  {
-    path: '/training/new',
-    testId: 'page-training-new',
-    heading: 'Training',
-    emptyState: /starting a training run is not available yet/i,
-  },
-  {
-    path: '/training/active',
-    testId: 'page-training-active',
-    heading: 'Training',
-    emptyState: /no active training run/i,
-  },
-  {
-    path: '/training/history',
-    testId: 'page-training-history',
-    heading: 'Training',
-    emptyState: /no training runs yet/i,
-  },
-  {
-    path: '/prediction',
-    testId: 'page-prediction',
-    heading: 'Prediction',
-    emptyState: /prediction is not available yet/i,
-  },
-  {
-    path: '/datasets',
-    testId: 'page-datasets',
-    heading: 'Datasets',
-    emptyState: /no datasets yet/i,
-  },
-  {
-    path: '/datasets/7',
-    testId: 'page-dataset-detail',
-    heading: 'Dataset',
-    emptyState: /dataset details are not available yet/i,
-  },
-  { path: '/models', testId: 'page-models', heading: 'Models', emptyState: /no models yet/i },
-  {
-    path: '/models/3',
-    testId: 'page-model-detail',
-    heading: 'Model',
-    emptyState: /model details are not available yet/i,
-  },
   {
     path: '/no/such/page',
     testId: 'page-not-found',
@@ -90,6 +47,108 @@ describe('pages', () => {
     const dashboard = await screen.findByTestId('page-dashboard');
     expect(await within(dashboard).findByText('Connected')).toBeInTheDocument();
     expect(within(dashboard).getByText('0.1.0')).toBeInTheDocument();
+  });
+});
+
+describe('prediction page', () => {
+  it('/prediction shows its heading and an honest empty state without models', async () => {
+    mockFetch({
+      '/api/v1/system/health': () => jsonResponse(HEALTHY),
+      '/api/v1/models': () => jsonResponse({ items: [], total: 0, offset: 0, limit: 200 }),
+    });
+    renderRoute('/prediction');
+    const root = await screen.findByTestId('page-prediction');
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Prediction');
+    expect(
+      await within(root).findByRole('heading', { name: /no models to predict with/i }),
+    ).toBeInTheDocument();
+  });
+});
+
+describe('datasets pages', () => {
+  it('/datasets shows its heading and an honest empty state', async () => {
+    mockFetch({
+      '/api/v1/system/health': () => jsonResponse(HEALTHY),
+      '/api/v1/datasets': () =>
+        jsonResponse({ items: [], total: 0, used_bytes: 0, quota_bytes: 1024 ** 3 }),
+    });
+    renderRoute('/datasets');
+    const root = await screen.findByTestId('page-datasets');
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Datasets');
+    expect(
+      await within(root).findByRole('heading', { name: /no datasets yet/i }),
+    ).toBeInTheDocument();
+  });
+
+  it('/datasets/7 shows its heading and says when there is no such dataset', async () => {
+    mockFetch({
+      '/api/v1/system/health': () => jsonResponse(HEALTHY),
+      '/api/v1/datasets/7': () => jsonResponse({ detail: "No dataset with id '7'." }, 404),
+    });
+    renderRoute('/datasets/7');
+    const root = await screen.findByTestId('page-dataset-detail');
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Dataset');
+    expect(
+      await within(root).findByRole('heading', { name: /dataset not found/i }),
+    ).toBeInTheDocument();
+  });
+});
+
+describe('models pages', () => {
+  it('/models shows its heading and an honest empty state', async () => {
+    mockFetch({
+      '/api/v1/system/health': () => jsonResponse(HEALTHY),
+      '/api/v1/models': () => jsonResponse({ items: [], total: 0, offset: 0, limit: 200 }),
+    });
+    renderRoute('/models');
+    const root = await screen.findByTestId('page-models');
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Models');
+    expect(
+      await within(root).findByRole('heading', { name: /no models yet/i }),
+    ).toBeInTheDocument();
+  });
+
+  it('/models/3 shows its heading and says when there is no such model', async () => {
+    mockFetch({
+      '/api/v1/system/health': () => jsonResponse(HEALTHY),
+      '/api/v1/models/3': () => jsonResponse({ detail: 'Model 3 does not exist' }, 404),
+    });
+    renderRoute('/models/3');
+    const root = await screen.findByTestId('page-model-detail');
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Model');
+    expect(
+      await within(root).findByRole('heading', { name: /model not found/i }),
+    ).toBeInTheDocument();
+  });
+});
+
+describe('training pages', { timeout: 30_000 }, () => {
+  beforeEach(() => {
+    // A fresh install: no dataset, no run.
+    mockApi({
+      'GET /api/v1/training/sessions': () => jsonResponse(sessionPage([])),
+      'GET /api/v1/training/defaults': () => jsonResponse(DEFAULTS),
+      'GET /api/v1/training/architectures': () => jsonResponse(ARCHITECTURES),
+      'GET /api/v1/datasets': () => jsonResponse({ items: [] }),
+    });
+  });
+
+  it.each([
+    { path: '/training/active', testId: 'page-training-active', empty: /no active training run/i },
+    { path: '/training/history', testId: 'page-training-history', empty: /no training runs yet/i },
+  ])('$path shows its heading and an honest empty state', async ({ path, testId, empty }) => {
+    renderRoute(path);
+    const root = await screen.findByTestId(testId);
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Training');
+    expect(await within(root).findByRole('heading', { name: empty })).toBeInTheDocument();
+  });
+
+  it('/training/new says a ready dataset is needed and cannot start', async () => {
+    renderRoute('/training/new');
+    const root = await screen.findByTestId('page-training-new');
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Training');
+    expect(await within(root).findByText('No ready dataset')).toBeInTheDocument();
+    expect(within(root).getByRole('button', { name: 'Start training' })).toBeDisabled();
   });
 });
 
