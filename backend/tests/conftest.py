@@ -21,6 +21,11 @@ from app.db.migrate import upgrade
 from app.db.session import dispose_engines
 from app.main import create_app
 
+# Tests never touch the internet: the app's "can we download official weights?" probe answers offline,
+# and so do the worker processes and servers the tests start (they inherit the environment).
+os.environ["CRACKDET_OFFLINE"] = "1"
+os.environ["YOLO_OFFLINE"] = "1"
+
 POSTGRES_URL = os.environ.get("CRACKDET_TEST_POSTGRES_URL")
 DB_BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 

@@ -58,6 +58,7 @@ def _server_env(data_dir: Path) -> dict[str, str]:
     env["CRACKDET_DATA_DIR"] = str(data_dir)
     env["CRACKDET_FRONTEND_DIST"] = str(FRONTEND_DIST)
     env["CRACKDET_LOG_LEVEL"] = "warning"
+    env["CRACKDET_OFFLINE"] = "1"  # never probe the internet for official weights
     return env
 
 
