@@ -1,11 +1,11 @@
 import { useId, type ReactNode } from 'react';
 
+import { INPUT_CLASSES } from '@/components/common/FormField';
 import { cn } from '@/utils/cn';
 
 import { rangeHint, type NumberFieldSpec } from './trainingForm';
 
-export const INPUT_CLASSES =
-  'block w-full rounded-md border-0 bg-white px-3 py-1.5 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-sky-600 disabled:bg-slate-50 disabled:text-slate-500';
+export { INPUT_CLASSES };
 
 export const INVALID_CLASSES = 'ring-red-400 focus:ring-red-500';
 
