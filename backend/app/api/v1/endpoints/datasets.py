@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
 from app.api.deps import SettingsDep
-from app.schemas.common import ErrorResponse
+from app.api.errors import error_responses
 from app.schemas.datasets import (
     Dataset,
     DatasetDeleted,
@@ -33,10 +33,6 @@ router = APIRouter()
 
 DatasetId = Annotated[str, Path(min_length=1, max_length=64, description="Dataset id")]
 ImageId = Annotated[str, Path(min_length=1, max_length=1400, description="Image id from the images list")]
-
-
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": ErrorResponse} for code in codes}
 
 
 UPLOAD_BODY: dict[str, Any] = {
@@ -89,7 +85,7 @@ def list_datasets(settings: SettingsDep) -> DatasetList:
     "returned or logged. A failed import keeps its row (status failed, `error`) and no files.",
     responses={
         200: {"model": Dataset, "description": "Already imported (or importing)"},
-        **_errors(400, 422, 507),
+        **error_responses(400, 422, 507),
     },
 )
 def import_from_roboflow(body: RoboflowImportRequest, settings: SettingsDep, response: Response) -> Dataset:
@@ -112,7 +108,7 @@ def import_from_roboflow(body: RoboflowImportRequest, settings: SettingsDep, res
     "refused or failed upload leaves no files and no dataset; GET /datasets/jobs/{job_id} keeps "
     "the reason of a failure.",
     openapi_extra=UPLOAD_BODY,
-    responses=_errors(400, 413, 415, 422, 507),
+    responses=error_responses(400, 413, 415, 422, 507),
 )
 async def upload_dataset(request: Request, settings: SettingsDep) -> Dataset:
     length_header = request.headers.get("content-length")
@@ -130,7 +126,7 @@ async def upload_dataset(request: Request, settings: SettingsDep) -> Dataset:
     summary="An import or enhancement job",
     description="Status, progress and error of a dataset job (`job_id` of a dataset). "
     "Use it to show why an upload failed: a failed upload leaves no dataset.",
-    responses=_errors(404),
+    responses=error_responses(404),
 )
 def get_dataset_job(job_id: Annotated[str, Path(max_length=64)], settings: SettingsDep) -> DatasetJob:
     return service.get_job(settings, job_id)
@@ -140,7 +136,7 @@ def get_dataset_job(job_id: Annotated[str, Path(max_length=64)], settings: Setti
     "/{dataset_id}",
     response_model=DatasetDetail,
     summary="A dataset with its validation report",
-    responses=_errors(404),
+    responses=error_responses(404),
 )
 def get_dataset(dataset_id: DatasetId, settings: SettingsDep) -> DatasetDetail:
     return service.get_dataset(settings, dataset_id)
@@ -153,7 +149,7 @@ def get_dataset(dataset_id: DatasetId, settings: SettingsDep) -> DatasetDetail:
     description="409 when training sessions use it, unless force=true: the sessions are then kept with "
     "their dataset link cleared. A dataset used by a queued or running training is never deleted "
     "(409). Deleting a dataset that is still importing stops its job.",
-    responses=_errors(404, 409),
+    responses=error_responses(404, 409),
 )
 def delete_dataset(
     dataset_id: DatasetId,
@@ -167,7 +163,7 @@ def delete_dataset(
     "/{dataset_id}/validate",
     response_model=ValidationReport,
     summary="The stored validation report",
-    responses=_errors(404, 409),
+    responses=error_responses(404, 409),
 )
 def get_validation(dataset_id: DatasetId, settings: SettingsDep) -> ValidationReport:
     return service.get_validation(settings, dataset_id)
@@ -180,7 +176,7 @@ def get_validation(dataset_id: DatasetId, settings: SettingsDep) -> ValidationRe
     description="Checks every image and label (corrupt images, labels without images, images without labels, "
     "coordinates outside [0, 1], polygons with < 3 points, class ids out of range, duplicates, "
     "empty splits) and stores the report and statistics. 409 while it is importing.",
-    responses=_errors(404, 409),
+    responses=error_responses(404, 409),
 )
 def validate_dataset(dataset_id: DatasetId, settings: SettingsDep) -> ValidationReport:
     return service.validate(settings, dataset_id)
@@ -190,7 +186,7 @@ def validate_dataset(dataset_id: DatasetId, settings: SettingsDep) -> Validation
     "/{dataset_id}/stats",
     response_model=DatasetStats,
     summary="Split and class statistics",
-    responses=_errors(404, 409),
+    responses=error_responses(404, 409),
 )
 def get_stats(dataset_id: DatasetId, settings: SettingsDep) -> DatasetStats:
     return service.stats(settings, dataset_id)
@@ -202,7 +198,7 @@ def get_stats(dataset_id: DatasetId, settings: SettingsDep) -> DatasetStats:
     summary="Images with their annotations, paged",
     description="Images of one split (or all, train then val then test) with their polygons in normalised "
     "and pixel coordinates. `limit` is capped at 100.",
-    responses=_errors(404, 409),
+    responses=error_responses(404, 409),
 )
 def list_images(
     dataset_id: DatasetId,
@@ -222,7 +218,7 @@ def list_images(
     "Cached on disk.",
     responses={
         200: {"content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}},
-        **_errors(404, 409, 422),
+        **error_responses(404, 409, 422),
     },
 )
 def get_thumbnail(
@@ -242,7 +238,7 @@ def get_thumbnail(
     summary="The original image file",
     responses={
         200: {"content": {"image/*": {"schema": {"type": "string", "format": "binary"}}}},
-        **_errors(404, 409),
+        **error_responses(404, 409),
     },
 )
 def get_image_file(dataset_id: DatasetId, image_id: ImageId, settings: SettingsDep) -> FileResponse:
@@ -260,7 +256,7 @@ def get_image_file(dataset_id: DatasetId, image_id: ImageId, settings: SettingsD
     "existing copy when these parameters were used before.",
     responses={
         200: {"model": Dataset, "description": "Already enhanced with these parameters"},
-        **_errors(404, 409, 507),
+        **error_responses(404, 409, 507),
     },
 )
 def enhance_dataset(

@@ -11,8 +11,8 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from app.api.deps import SettingsDep
+from app.api.errors import error_responses
 from app.repositories.models import ModelFilters
-from app.schemas.common import ErrorResponse
 from app.schemas.models import (
     EvaluateRequest,
     EvaluationOut,
@@ -60,10 +60,6 @@ IMPORT_BODY: dict[str, Any] = {
         },
     }
 }
-
-
-def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": ErrorResponse} for code in codes}
 
 
 def _file_response(download: service.DownloadFile) -> FileResponse:
@@ -123,7 +119,7 @@ def list_export_formats(settings: SettingsDep) -> ExportFormatList:
     summary="Compare models side by side",
     description="`ids`: 2 to 10 model ids, comma-separated. Metrics of each model, and the latest "
     "evaluations on the dataset splits two or more of them were evaluated on.",
-    responses=_errors(400, 404),
+    responses=error_responses(400, 404),
 )
 def compare_models(
     settings: SettingsDep, ids: Annotated[str, Query(min_length=1, max_length=1000)]
@@ -142,7 +138,7 @@ def compare_models(
     "may only name Ultralytics/PyTorch classes): poll GET /models/imports/{job_id}. A refused "
     "file is removed and the job keeps the reason; a good one becomes a model (`model_id`).",
     openapi_extra=IMPORT_BODY,
-    responses=_errors(400, 413, 415, 507),
+    responses=error_responses(400, 413, 415, 507),
 )
 async def import_model(request: Request, settings: SettingsDep) -> ModelImportJob:
     length_header = request.headers.get("content-length")
@@ -162,7 +158,7 @@ def list_imports(
     "/imports/{job_id}",
     response_model=ModelImportJob,
     summary="One import: state and reason",
-    responses=_errors(404),
+    responses=error_responses(404),
 )
 def get_import(job_id: JobId, settings: SettingsDep) -> ModelImportJob:
     return service.get_import(settings, job_id)
@@ -175,14 +171,17 @@ def get_import(job_id: JobId, settings: SettingsDep) -> ModelImportJob:
     "/{model_id}",
     response_model=ModelDetail,
     summary="A model with lineage, exports, evaluations",
-    responses=_errors(404),
+    responses=error_responses(404),
 )
 def get_model(model_id: ModelId, settings: SettingsDep) -> ModelDetail:
     return service.get_model(settings, model_id)
 
 
 @router.patch(
-    "/{model_id}", response_model=ModelDetail, summary="Rename or tag a model", responses=_errors(404, 422)
+    "/{model_id}",
+    response_model=ModelDetail,
+    summary="Rename or tag a model",
+    responses=error_responses(404, 422),
 )
 def update_model(model_id: ModelId, body: ModelUpdate, settings: SettingsDep) -> ModelDetail:
     return service.update_model(settings, model_id, body)
@@ -194,7 +193,7 @@ def update_model(model_id: ModelId, body: ModelUpdate, settings: SettingsDep) ->
     summary="Delete a model and its files",
     description="Removes the weights, exports and evaluations. 409 with the reason while a job "
     "uses it (a queued/running export or evaluation, or a training starting from it).",
-    responses=_errors(404, 409),
+    responses=error_responses(404, 409),
 )
 def delete_model(model_id: ModelId, settings: SettingsDep) -> ModelDeleted:
     return service.delete_model(settings, model_id)
@@ -204,7 +203,7 @@ def delete_model(model_id: ModelId, settings: SettingsDep) -> ModelDeleted:
     "/{model_id}/download",
     response_class=FileResponse,
     summary="Download the weights",
-    responses=_errors(404),
+    responses=error_responses(404),
 )
 def download_weights(model_id: ModelId, settings: SettingsDep) -> FileResponse:
     return _file_response(service.weights_download(settings, model_id))
@@ -218,7 +217,7 @@ def download_weights(model_id: ModelId, settings: SettingsDep) -> FileResponse:
     description="Validates the model on `split` of a ready dataset and stores box and mask "
     "precision, recall, mAP50 and mAP50-95 (and per class). Poll "
     "GET /models/{id}/evaluations or GET /jobs/{job_id}.",
-    responses=_errors(404, 409, 422),
+    responses=error_responses(404, 409, 422),
 )
 def evaluate_model(model_id: ModelId, body: EvaluateRequest, settings: SettingsDep) -> EvaluationOut:
     return service.start_evaluation(settings, model_id, body)
@@ -228,7 +227,7 @@ def evaluate_model(model_id: ModelId, body: EvaluateRequest, settings: SettingsD
     "/{model_id}/evaluations",
     response_model=list[EvaluationOut],
     summary="Evaluations, newest first",
-    responses=_errors(404),
+    responses=error_responses(404),
 )
 def list_evaluations(model_id: ModelId, settings: SettingsDep) -> list[EvaluationOut]:
     return service.list_evaluations(settings, model_id)
@@ -242,7 +241,7 @@ def list_evaluations(model_id: ModelId, settings: SettingsDep) -> list[Evaluatio
     description="422: unknown format or an option the format does not take. 409: the format (or "
     "FP16 for it) cannot be produced on this machine, with the reason. Poll "
     "GET /models/{id}/exports/{export_id}; download when completed.",
-    responses=_errors(404, 409, 422),
+    responses=error_responses(404, 409, 422),
 )
 def export_model(model_id: ModelId, body: ExportRequest, settings: SettingsDep) -> ExportOut:
     return service.start_export(settings, model_id, body)
@@ -252,14 +251,17 @@ def export_model(model_id: ModelId, body: ExportRequest, settings: SettingsDep) 
     "/{model_id}/exports",
     response_model=list[ExportOut],
     summary="Exports, newest first",
-    responses=_errors(404),
+    responses=error_responses(404),
 )
 def list_exports(model_id: ModelId, settings: SettingsDep) -> list[ExportOut]:
     return service.list_exports(settings, model_id)
 
 
 @router.get(
-    "/{model_id}/exports/{export_id}", response_model=ExportOut, summary="One export", responses=_errors(404)
+    "/{model_id}/exports/{export_id}",
+    response_model=ExportOut,
+    summary="One export",
+    responses=error_responses(404),
 )
 def get_export(model_id: ModelId, export_id: ExportId, settings: SettingsDep) -> ExportOut:
     return service.get_export(settings, model_id, export_id)
@@ -269,7 +271,7 @@ def get_export(model_id: ModelId, export_id: ExportId, settings: SettingsDep) ->
     "/{model_id}/exports/{export_id}/download",
     response_class=FileResponse,
     summary="Download an export (a folder export comes as a zip)",
-    responses=_errors(404, 409),
+    responses=error_responses(404, 409),
 )
 async def download_export(model_id: ModelId, export_id: ExportId, settings: SettingsDep) -> FileResponse:
     download = await run_in_threadpool(service.export_download, settings, model_id, export_id)
@@ -280,7 +282,7 @@ async def download_export(model_id: ModelId, export_id: ExportId, settings: Sett
     "/{model_id}/exports/{export_id}",
     status_code=204,
     summary="Delete an export and its files",
-    responses=_errors(404, 409),
+    responses=error_responses(404, 409),
 )
 def delete_export(model_id: ModelId, export_id: ExportId, settings: SettingsDep) -> Response:
     service.delete_export(settings, model_id, export_id)
