@@ -71,7 +71,8 @@ def test_a_zip_upload_becomes_a_ready_dataset(
     assert body["splits"]["train"]["images"] == 8 and body["splits"]["val"]["images"] == 2
     assert body["validation_status"] == "passed" and body["validation"]["valid"] is True
     assert leftover_files(settings) == [f"datasets/{body['id']}"]
-    job = client.get(f"{API}/jobs/{body['job_id']}").json()
+    # The dataset is ready a moment before its worker records the job's outcome.
+    job = wait_for_job(client, body["job_id"])
     assert job["status"] == "completed" and job["kind"] == "dataset_upload" and job["message"] == "Ready"
     assert _is_utc(job["created_at"]) and _is_utc(job["finished_at"])
 
