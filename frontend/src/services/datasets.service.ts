@@ -1,7 +1,7 @@
 import type { ApiSchema } from '@/types/api';
 
 import { api } from './api';
-import { ApiError } from './errors';
+import { DetailedApiError, fieldErrorsOf, plainDetailOf } from './errors';
 import { fileUploadForm, uploadWithProgress, type UploadOptions } from './upload';
 
 export type Dataset = ApiSchema<'Dataset'>;
@@ -52,35 +52,12 @@ export const ROBOFLOW_FORMATS: readonly { value: RoboflowExportFormat; label: st
   { value: 'coco', label: 'COCO' },
 ];
 
-/** A backend error with its plain `detail` message and, for 422 answers, the message per field. */
-export class DatasetApiError extends ApiError {
-  readonly detail: string;
-  readonly fieldErrors: Readonly<Record<string, string>>;
-
+/** A backend error of this area (see DetailedApiError). */
+export class DatasetApiError extends DetailedApiError {
   constructor(status: number, detail: string, fieldErrors: Record<string, string> = {}) {
-    super(status, `HTTP ${status}: ${detail}`);
+    super(status, detail, fieldErrors);
     this.name = 'DatasetApiError';
-    this.detail = detail;
-    this.fieldErrors = fieldErrors;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-/** The first message per field of a 422 body (`errors: [{field, message}]`). */
-function fieldErrorsOf(body: unknown): Record<string, string> {
-  const fields: Record<string, string> = {};
-  if (!isRecord(body) || !Array.isArray(body.errors)) return fields;
-  for (const item of body.errors as unknown[]) {
-    if (!isRecord(item)) continue;
-    const { field, message } = item;
-    if (typeof field === 'string' && typeof message === 'string' && !(field in fields)) {
-      fields[field] = message;
-    }
-  }
-  return fields;
 }
 
 export function datasetErrorFrom(
@@ -88,11 +65,7 @@ export function datasetErrorFrom(
   statusText: string,
   body: unknown,
 ): DatasetApiError {
-  let detail = '';
-  if (isRecord(body) && typeof body.detail === 'string') detail = body.detail;
-  else if (typeof body === 'string') detail = body.trim();
-  if (detail === '') detail = statusText || 'request failed';
-  return new DatasetApiError(status, detail, fieldErrorsOf(body));
+  return new DatasetApiError(status, plainDetailOf(statusText, body), fieldErrorsOf(body));
 }
 
 function failed(response: Response, body: unknown): DatasetApiError {

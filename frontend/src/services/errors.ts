@@ -32,3 +32,42 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return 'Unknown error';
 }
+
+/** A backend error with its plain `detail` message and, for 422 answers, the message per field. */
+export class DetailedApiError extends ApiError {
+  readonly detail: string;
+  readonly fieldErrors: Readonly<Record<string, string>>;
+
+  constructor(status: number, detail: string, fieldErrors: Record<string, string> = {}) {
+    super(status, `HTTP ${status}: ${detail}`);
+    this.name = 'DetailedApiError';
+    this.detail = detail;
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** The first message per field of a 422 body (`errors: [{field, message}]`). */
+export function fieldErrorsOf(body: unknown): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (!isRecord(body) || !Array.isArray(body.errors)) return fields;
+  for (const item of body.errors as unknown[]) {
+    if (!isRecord(item)) continue;
+    const { field, message } = item;
+    if (typeof field === 'string' && typeof message === 'string' && !(field in fields)) {
+      fields[field] = message;
+    }
+  }
+  return fields;
+}
+
+/** The `detail` of an error body (or its text), else the status text. */
+export function plainDetailOf(statusText: string, body: unknown): string {
+  let detail = '';
+  if (isRecord(body) && typeof body.detail === 'string') detail = body.detail;
+  else if (typeof body === 'string') detail = body.trim();
+  return detail === '' ? statusText || 'request failed' : detail;
+}

@@ -2,7 +2,7 @@ import type { paths } from '@/api/schema';
 import type { ApiSchema } from '@/types/api';
 
 import { api } from './api';
-import { ApiError } from './errors';
+import { DetailedApiError, fieldErrorsOf, plainDetailOf } from './errors';
 import { fileUploadForm, uploadWithProgress, type UploadOptions } from './upload';
 
 export type ModelSummary = ApiSchema<'ModelSummary'>;
@@ -52,42 +52,16 @@ export function isActive(status: JobState): boolean {
   return ACTIVE_JOB_STATES.includes(status);
 }
 
-/** A backend error with its plain `detail` message and, for 422 answers, the message per field. */
-export class ModelApiError extends ApiError {
-  readonly detail: string;
-  readonly fieldErrors: Readonly<Record<string, string>>;
-
+/** A backend error of this area (see DetailedApiError). */
+export class ModelApiError extends DetailedApiError {
   constructor(status: number, detail: string, fieldErrors: Record<string, string> = {}) {
-    super(status, `HTTP ${status}: ${detail}`);
+    super(status, detail, fieldErrors);
     this.name = 'ModelApiError';
-    this.detail = detail;
-    this.fieldErrors = fieldErrors;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function fieldErrorsOf(body: unknown): Record<string, string> {
-  const fields: Record<string, string> = {};
-  if (!isRecord(body) || !Array.isArray(body.errors)) return fields;
-  for (const item of body.errors as unknown[]) {
-    if (!isRecord(item)) continue;
-    const { field, message } = item;
-    if (typeof field === 'string' && typeof message === 'string' && !(field in fields)) {
-      fields[field] = message;
-    }
-  }
-  return fields;
 }
 
 export function modelErrorFrom(status: number, statusText: string, body: unknown): ModelApiError {
-  let detail = '';
-  if (isRecord(body) && typeof body.detail === 'string') detail = body.detail;
-  else if (typeof body === 'string') detail = body.trim();
-  if (detail === '') detail = statusText || 'request failed';
-  return new ModelApiError(status, detail, fieldErrorsOf(body));
+  return new ModelApiError(status, plainDetailOf(statusText, body), fieldErrorsOf(body));
 }
 
 function failed(response: Response, body: unknown): ModelApiError {
