@@ -6,9 +6,10 @@ set (CI sets it). Each PostgreSQL test gets its own schema, so tests never see e
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from app.config import Settings
 from app.db.migrate import upgrade
 from app.db.session import dispose_engines
 from app.main import create_app
+from tests.helpers.auth import Account, create_account
 
 # Tests never touch the internet: the app's "can we download official weights?" probe answers offline,
 # and so do the worker processes and servers the tests start (they inherit the environment).
@@ -105,3 +107,26 @@ def trained_yolo_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
     weights = Path(result.stdout.strip().splitlines()[-1])
     assert weights.is_file()
     return weights
+
+
+# Access control (issue 9). Every fixture above runs with it off (loopback bind, CRACKDET_AUTH=auto).
+
+
+@pytest.fixture
+def auth_settings(settings: Settings) -> Settings:
+    """`settings` with access control on; cookies without the Secure flag (the test client speaks http)."""
+    return settings.model_copy(update={"auth": "required", "cookie_secure": False})
+
+
+@pytest.fixture
+def make_user(auth_settings: Settings) -> Callable[..., Account]:
+    """make_user(role="user", username=None, password=DEFAULT_PASSWORD, *, disabled, must_change_password)."""
+    return functools.partial(create_account, auth_settings)
+
+
+@pytest.fixture
+def auth_client(auth_settings: Settings, make_user: Callable[..., Account]) -> Iterator[TestClient]:
+    """The app with access control on, signed out; an admin exists, so no one-time password is made."""
+    make_user(role="admin", username="first-admin")
+    with TestClient(create_app(auth_settings)) as test_client:
+        yield test_client

@@ -1,9 +1,11 @@
 import { Navigate, type RouteObject } from 'react-router-dom';
 
+import { AuthGate } from '@/components/auth/AuthGate';
 import { MainLayout } from '@/components/layout/MainLayout';
 import DashboardPage from '@/pages/Dashboard';
 import DatasetDetailPage from '@/pages/DatasetDetail';
 import DatasetsPage from '@/pages/Datasets';
+import LoginPage from '@/pages/Login';
 import ModelDetailPage from '@/pages/ModelDetail';
 import ModelsPage from '@/pages/Models';
 import CompareModelsPage from '@/pages/Models/Compare';
@@ -18,9 +20,15 @@ import NewTrainingPage from '@/pages/Training/New';
 import TrainingSessionPage from '@/pages/Training/Session';
 
 export const routes: RouteObject[] = [
+  // Outside the layout and the gate: it must load without a session.
+  { path: '/login', element: <LoginPage />, errorElement: <RouteErrorPage /> },
   {
     path: '/',
-    element: <MainLayout />,
+    element: (
+      <AuthGate>
+        <MainLayout />
+      </AuthGate>
+    ),
     errorElement: <RouteErrorPage />,
     children: [
       { index: true, element: <DashboardPage /> },

@@ -25,4 +25,7 @@ def get_db(settings: SettingsDep) -> Iterator[Session]:
         yield session
 
 
-DbDep = Annotated[Session, Depends(get_db)]
+# scope="function": commit when the endpoint returns, BEFORE the response is sent. With the default
+# ("request") FastAPI commits after sending, so a client acting on the response (a login followed at once by
+# a request with the new session cookie) could race the commit and read the old state.
+DbDep = Annotated[Session, Depends(get_db, scope="function")]

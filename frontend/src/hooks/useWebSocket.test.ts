@@ -1,8 +1,15 @@
 import { act, renderHook } from '@testing-library/react';
 
+import { useAuthStore } from '@/store/authStore';
 import { FakeWebSocket } from '@/test/FakeWebSocket';
 
-import { buildWebSocketUrl, reconnectDelay, useWebSocket } from './useWebSocket';
+import {
+  buildWebSocketUrl,
+  reconnectDelay,
+  useWebSocket,
+  WS_CLOSE_FORBIDDEN_ORIGIN,
+  WS_CLOSE_UNAUTHENTICATED,
+} from './useWebSocket';
 
 describe('buildWebSocketUrl', () => {
   it('uses ws:// for an http page and wss:// for an https page', () => {
@@ -180,5 +187,35 @@ describe('useWebSocket', () => {
     expect(FakeWebSocket.instances).toHaveLength(0);
     rerender({ path: '/ws/x', enabled: true });
     expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+
+  it('does not reconnect after a 4401 close and routes to the login page', () => {
+    useAuthStore.setState({ sessionExpired: false });
+    const { result } = renderHook(() => useWebSocket('/ws/x', { initialDelayMs: 10 }));
+    act(() => {
+      FakeWebSocket.latest().serverClose(WS_CLOSE_UNAUTHENTICATED);
+    });
+    expect(result.current.status).toBe('closed');
+    expect(useAuthStore.getState().sessionExpired).toBe(true);
+    act(() => {
+      vi.advanceTimersByTime(60_000);
+    });
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    useAuthStore.setState({ sessionExpired: false });
+  });
+
+  it('does not reconnect after a 4403 close (origin refused) and keeps the session', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    useAuthStore.setState({ sessionExpired: false });
+    const { result } = renderHook(() => useWebSocket('/ws/x', { initialDelayMs: 10 }));
+    act(() => {
+      FakeWebSocket.latest().serverClose(WS_CLOSE_FORBIDDEN_ORIGIN);
+      vi.advanceTimersByTime(60_000);
+    });
+    expect(result.current.status).toBe('closed');
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(useAuthStore.getState().sessionExpired).toBe(false);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('origin not allowed'));
+    warn.mockRestore();
   });
 });

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 
+import { reportUnauthorized } from '@/services/api';
+
 export type WebSocketStatus = 'idle' | 'connecting' | 'open' | 'closed';
 
 export interface UseWebSocketOptions<T> {
@@ -28,6 +30,9 @@ export interface UseWebSocketResult<T> {
 
 const DEFAULT_INITIAL_DELAY_MS = 500;
 const DEFAULT_MAX_DELAY_MS = 10_000;
+/** Close codes the server uses to refuse a connection; retrying cannot help with either. */
+export const WS_CLOSE_UNAUTHENTICATED = 4401;
+export const WS_CLOSE_FORBIDDEN_ORIGIN = 4403;
 
 /** ws:// or wss:// URL for a same-origin path, matching how the page itself was loaded. */
 export function buildWebSocketUrl(
@@ -128,9 +133,15 @@ export function useWebSocket<T = unknown>(
         update({ status: 'open', reconnectAttempt: 0 });
       };
       socket.onmessage = handleMessage;
-      socket.onclose = () => {
+      socket.onclose = (event: CloseEvent) => {
         if (disposed) return;
         socketRef.current = null;
+        if (event.code === WS_CLOSE_UNAUTHENTICATED || event.code === WS_CLOSE_FORBIDDEN_ORIGIN) {
+          update({ status: 'closed' });
+          if (event.code === WS_CLOSE_UNAUTHENTICATED) reportUnauthorized();
+          else console.warn(`The server refused the WebSocket ${url}: origin not allowed`);
+          return;
+        }
         if (attempt >= maxReconnectAttempts) {
           update({ status: 'closed' });
           return;

@@ -1,4 +1,5 @@
-import type { ApiError } from './errors';
+import { csrfHeaders, reportForbidden, reportUnauthorized } from './api';
+import { plainDetailOf, type ApiError } from './errors';
 
 export interface UploadProgress {
   loaded: number;
@@ -72,6 +73,8 @@ export function uploadWithProgress<T>(request: UploadRequest): Promise<T> {
         resolve(body as T);
         return;
       }
+      if (xhr.status === 401) reportUnauthorized();
+      else if (xhr.status === 403) reportForbidden(plainDetailOf(xhr.statusText, body));
       reject(errorFrom(xhr.status, xhr.statusText, body));
     });
     xhr.addEventListener('error', () => {
@@ -88,6 +91,10 @@ export function uploadWithProgress<T>(request: UploadRequest): Promise<T> {
 
     xhr.open('POST', url);
     xhr.setRequestHeader('Accept', 'application/json');
+    // The same CSRF header as every other write (the session cookie goes along by itself).
+    for (const [header, value] of Object.entries(csrfHeaders('POST'))) {
+      xhr.setRequestHeader(header, value);
+    }
     xhr.send(form);
   });
 }

@@ -15,7 +15,7 @@ export class FakeWebSocket {
   closedByClient = false;
   onopen: ((event: Event) => void) | null = null;
   onmessage: ((event: MessageEvent) => void) | null = null;
-  onclose: ((event: Event) => void) | null = null;
+  onclose: ((event: CloseEvent) => void) | null = null;
   onerror: ((event: Event) => void) | null = null;
 
   constructor(url: string) {
@@ -40,7 +40,7 @@ export class FakeWebSocket {
 
   close(): void {
     this.closedByClient = true;
-    this.finishClose();
+    this.finishClose(1000);
   }
 
   open(): void {
@@ -52,14 +52,14 @@ export class FakeWebSocket {
     this.onmessage?.(new MessageEvent('message', { data }));
   }
 
-  /** The server (or the network) drops the connection. */
-  serverClose(): void {
-    this.finishClose();
+  /** The server (or the network) drops the connection; 1006 is "closed abnormally". */
+  serverClose(code = 1006): void {
+    this.finishClose(code);
   }
 
-  private finishClose(): void {
+  private finishClose(code: number): void {
     if (this.readyState === FakeWebSocket.CLOSED) return;
     this.readyState = FakeWebSocket.CLOSED;
-    this.onclose?.(new Event('close'));
+    this.onclose?.(new CloseEvent('close', { code }));
   }
 }

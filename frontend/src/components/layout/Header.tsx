@@ -1,5 +1,6 @@
 import { PanelLeftClose, PanelLeftOpen } from 'lucide-react';
 
+import { UserMenu } from '@/components/auth/UserMenu';
 import { Button } from '@/components/common/Button';
 import { HeaderGpuStatus } from '@/components/gpu/HeaderGpuStatus';
 import { MonitoringStreams } from '@/components/gpu/MonitoringStreams';
@@ -40,6 +41,7 @@ export function Header() {
           </span>
         )}
         <NotificationBell />
+        <UserMenu />
       </div>
     </header>
   );

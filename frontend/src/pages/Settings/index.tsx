@@ -1,10 +1,16 @@
 import { RefreshCw } from 'lucide-react';
+import { useEffect } from 'react';
+import { useLocation } from 'react-router-dom';
 
+import { ApiTokensPanel } from '@/components/auth/ApiTokensPanel';
+import { UsersPanel } from '@/components/auth/UsersPanel';
 import { Button } from '@/components/common/Button';
+import { Callout } from '@/components/common/Callout';
 import { Card } from '@/components/common/Card';
 import { MonitoringSettingsForm } from '@/components/gpu/MonitoringSettingsForm';
 import { Loader } from '@/components/common/Loader';
 import { PageHeader } from '@/components/common/PageHeader';
+import { useSession } from '@/hooks/useAuth';
 import { useSystemInfo } from '@/hooks/useSystem';
 import { errorMessage } from '@/services/errors';
 import type { PackageVersions, SystemInfo } from '@/services/system.service';
@@ -73,13 +79,27 @@ function PackageTable({ packages }: { packages: PackageVersions }) {
   );
 }
 
+/**
+ * Links such as /settings#api-tokens land on their section; again whenever `layout` changes, since
+ * the sections above move it as their data arrives.
+ */
+function useScrollToHash(layout: string) {
+  const { hash } = useLocation();
+  useEffect(() => {
+    if (hash === '') return;
+    document.getElementById(decodeURIComponent(hash.slice(1)))?.scrollIntoView({ block: 'start' });
+  }, [hash, layout]);
+}
+
 export default function SettingsPage() {
   const info = useSystemInfo();
+  const session = useSession();
+  useScrollToHash(`${info.status}-${String(session.authEnabled)}`);
   return (
     <section data-testid="page-settings">
       <PageHeader
         title="Settings"
-        description="System information and GPU monitoring. Other settings come from CRACKDET_* environment variables."
+        description="System information, GPU monitoring, accounts and API tokens. Other settings come from CRACKDET_* environment variables."
       />
       {info.isPending && <Loader label="Loading system information…" />}
       {info.isError && (
@@ -116,7 +136,30 @@ export default function SettingsPage() {
         title="GPU monitoring"
         description="Warning and critical thresholds raise notifications (once, until the reading recovers); the interval is how often GPUs and host are sampled."
       >
+        {!session.canAdminister && (
+          <Callout tone="info" className="mb-4">
+            Only admins can change these settings.
+          </Callout>
+        )}
         <MonitoringSettingsForm />
+      </Card>
+      {(!session.authEnabled || session.canAdminister) && (
+        <Card
+          id="users"
+          className="mt-6"
+          title="Users"
+          description="Accounts that may sign in, and what each may do."
+        >
+          <UsersPanel />
+        </Card>
+      )}
+      <Card
+        id="api-tokens"
+        className="mt-6"
+        title="API tokens"
+        description="Tokens let scripts and tools (curl, Prometheus) call the API as you."
+      >
+        <ApiTokensPanel />
       </Card>
     </section>
   );

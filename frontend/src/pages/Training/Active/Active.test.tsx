@@ -203,7 +203,7 @@ describe('Active training view', { timeout: 30_000 }, () => {
   });
 
   it('resume calls the API and reopens the stream after the last event', async () => {
-    const { fetchMock, socket } = await openMonitor('stopped');
+    const { fetchMock, socket, queryClient } = await openMonitor('stopped');
     send(
       socket,
       metricsEvent(1, 1, 3),
@@ -217,6 +217,10 @@ describe('Active training view', { timeout: 30_000 }, () => {
 
     mockApiOnce(fetchMock, `POST ${SESSION_PATH}/resume`, detail({ status: 'queued' }));
     expect(trainingSockets()).toHaveLength(1);
+    // The stop event refreshes the session; let that answer arrive before the server moves on.
+    await waitFor(() => {
+      expect(queryClient.isFetching()).toBe(0);
+    });
     server.status = 'queued';
     await userEvent.click(screen.getByRole('button', { name: 'Resume' }));
     await waitFor(() => {
