@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
+
+from app.api.errors import allowed_methods
 
 NOT_BUILT = """<!doctype html><title>Crack Detection</title>
 <h1>The front end is not built</h1><p>Run <code>make install</code> (or <code>make run</code>) in the
@@ -23,8 +25,10 @@ def mount_spa(app: FastAPI, dist: Path) -> None:
         app.mount("/assets", StaticFiles(directory=assets), name="assets")
 
     @app.get("/{full_path:path}", include_in_schema=False, response_model=None)
-    def spa(full_path: str) -> FileResponse | HTMLResponse:
+    def spa(request: Request, full_path: str) -> FileResponse | HTMLResponse:
         if full_path.startswith(RESERVED_PREFIXES):
+            if allowed_methods(request.app, request.url.path):  # an API path, another method
+                raise HTTPException(status_code=405)
             raise HTTPException(status_code=404, detail=f"No such endpoint: /{full_path}")
         if not index.is_file():
             return HTMLResponse(NOT_BUILT, status_code=503)

@@ -8,6 +8,9 @@ from pydantic import BaseModel, Field
 
 T = TypeVar("T")
 
+# Largest id of an Integer column (PostgreSQL `integer` is 32-bit): bounds query/path ids compared to one.
+MAX_INT32 = 2**31 - 1
+
 
 class ErrorResponse(BaseModel):
     detail: str = Field(description="What went wrong and what to do about it")

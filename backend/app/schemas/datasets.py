@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic.json_schema import JsonDict
 
 DatasetStatus = Literal["queued", "downloading", "extracting", "processing", "validating", "ready", "failed"]
 DatasetSource = Literal["upload", "roboflow", "demo", "derived"]
@@ -18,6 +19,8 @@ JobStatus = Literal["queued", "running", "completed", "failed", "stopped", "canc
 
 SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$"
 API_KEY_MAX_LENGTH = 200
+# Documents what `_check_api_key` accepts (it also strips surrounding spaces).
+API_KEY_SCHEMA: JsonDict = {"minLength": 4, "maxLength": API_KEY_MAX_LENGTH, "pattern": r"^[A-Za-z0-9_-]+$"}
 
 
 def _check_api_key(value: SecretStr | None) -> SecretStr | None:
@@ -188,7 +191,14 @@ class RoboflowImportRequest(BaseModel):
     version: int = Field(ge=1, le=1_000_000)
     format: RoboflowExportFormat = Field(default="yolov8", description="Roboflow export format")
     api_key: SecretStr | None = Field(
-        default=None, description="Roboflow API key; when absent the stored key is used. Never returned."
+        default=None,
+        description="Roboflow API key; when absent the stored key is used. Never returned.",
+        json_schema_extra={
+            "anyOf": [
+                {"type": "string", "format": "password", "writeOnly": True, **API_KEY_SCHEMA},
+                {"type": "null"},
+            ]
+        },
     )
     save_api_key: bool = Field(default=False, description="Store `api_key` as the default key")
     name: str | None = Field(default=None, min_length=1, max_length=200)
@@ -206,7 +216,9 @@ class EnhanceRequest(BaseModel):
 
 
 class RoboflowKeyRequest(BaseModel):
-    api_key: SecretStr = Field(description="Roboflow API key; stored, never returned")
+    api_key: SecretStr = Field(
+        description="Roboflow API key; stored, never returned", json_schema_extra=API_KEY_SCHEMA
+    )
 
     @field_validator("api_key")
     @classmethod

@@ -18,7 +18,7 @@ flat [x0, y0, x1, y1, ...] lists; masks are COCO compressed RLE ({size: [height,
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -193,7 +193,9 @@ class BatchStatus(BaseModel):
 
 
 class PredictionExportRequest(BaseModel):
-    prediction_ids: list[str] | None = Field(default=None, max_length=MAX_EXPORT_IDS)
+    prediction_ids: list[Annotated[str, Field(max_length=64)]] | None = Field(
+        default=None, max_length=MAX_EXPORT_IDS
+    )
     batch_id: str | None = Field(default=None, max_length=32)
     format: ExportFormatName
     selected_only: bool = Field(default=True, description="Only instances kept by conf/iou")

@@ -133,6 +133,13 @@ def _check(image: Image.Image, max_pixels: int) -> ImageInfo:
     return ImageInfo(format=fmt, mode=image.mode, width=width, height=height, orientation=orientation)
 
 
+def stored_size(path: Path) -> tuple[int, int]:
+    """(width, height) from the header of any image Pillow reads, without decoding or a pixel check."""
+    with _opened(path) as image:
+        width, height = image.size
+        return int(width), int(height)
+
+
 def inspect_image(source: Path | bytes | BinaryIO, max_pixels: int) -> ImageInfo:
     """Format, mode and displayed size from the header (no pixel decoding); refuses what we can't use."""
     with _opened(source) as image:

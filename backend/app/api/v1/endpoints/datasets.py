@@ -215,10 +215,10 @@ def list_images(
     response_class=FileResponse,
     summary="Image thumbnail (JPEG)",
     description="A JPEG no larger than `size` px; with overlay=true the crack masks are drawn over it. "
-    "Cached on disk.",
+    "Cached on disk. 413 for an image with more pixels than CRACKDET_DATASET_MAX_IMAGE_PIXELS.",
     responses={
         200: {"content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}},
-        **error_responses(404, 409, 422),
+        **error_responses(404, 409, 413, 422),
     },
 )
 def get_thumbnail(

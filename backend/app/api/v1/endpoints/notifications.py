@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from app.api.deps import DbDep
+from app.api.errors import error_responses
+from app.schemas.common import MAX_INT32
 from app.schemas.notifications import NotificationOut, NotificationPage, ReadAllResult
 from app.services import notifications
 
@@ -28,6 +30,6 @@ def mark_all_read(db: DbDep) -> ReadAllResult:
     return notifications.mark_all_read(db)
 
 
-@router.post("/{notification_id}/read", response_model=NotificationOut)
-def mark_read(db: DbDep, notification_id: Annotated[int, Path(ge=1, le=2**62)]) -> NotificationOut:
+@router.post("/{notification_id}/read", response_model=NotificationOut, responses=error_responses(404))
+def mark_read(db: DbDep, notification_id: Annotated[int, Path(ge=1, le=MAX_INT32)]) -> NotificationOut:
     return notifications.mark_read(db, notification_id)

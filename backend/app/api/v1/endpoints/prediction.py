@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
 from app.api.deps import SettingsDep
 from app.core.prediction.render import OverlayOptions
 from app.core.prediction.worker import PredictionPool, get_pool
-from app.jobs.runner import LocalRunner, get_runner
+from app.jobs.runner import JobRunner, get_runner
 from app.schemas.common import ErrorResponse
 from app.schemas.prediction import (
     BatchResponse,
@@ -40,13 +40,15 @@ def prediction_pool(request: Request) -> PredictionPool:
     return get_pool(request.app.state, request.app.state.settings)
 
 
-def job_runner(request: Request) -> LocalRunner:
-    runner: LocalRunner | None = getattr(request.app.state, "runner", None)
+def job_runner(request: Request) -> JobRunner:
+    runner: JobRunner | None = getattr(request.app.state, "runner", None)
     return runner if runner is not None else get_runner(request.app.state.settings)
 
 
 PoolDep = Annotated[PredictionPool, Depends(prediction_pool)]
-RunnerDep = Annotated[LocalRunner, Depends(job_runner)]
+PredictionId = Annotated[str, Path(min_length=1, max_length=64, description="Prediction id")]
+BatchId = Annotated[str, Path(min_length=1, max_length=64, description="Batch id")]
+RunnerDep = Annotated[JobRunner, Depends(job_runner)]
 
 
 @router.post("", response_model=PredictionResult, responses=ERRORS)
@@ -73,7 +75,7 @@ async def predict_batch(
 
 
 @router.get("/batch/{batch_id}", response_model=BatchStatus, responses=ERRORS)
-def get_batch(settings: SettingsDep, batch_id: str) -> BatchStatus:
+def get_batch(settings: SettingsDep, batch_id: BatchId) -> BatchStatus:
     return service.batch_status(settings, batch_id)
 
 
@@ -109,7 +111,7 @@ async def export_predictions(settings: SettingsDep, body: PredictionExportReques
 @history_router.get("", response_model=PredictionPage)
 def list_predictions(
     settings: SettingsDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     batch_id: Annotated[str | None, Query(max_length=32)] = None,
     model_id: Annotated[str | None, Query(max_length=32)] = None,
@@ -120,7 +122,7 @@ def list_predictions(
 
 
 @history_router.get("/{prediction_id}", response_model=PredictionResult, responses=ERRORS)
-def get_prediction(settings: SettingsDep, prediction_id: str) -> PredictionResult:
+def get_prediction(settings: SettingsDep, prediction_id: PredictionId) -> PredictionResult:
     return service.get_prediction(settings, prediction_id)
 
 
@@ -129,7 +131,7 @@ def get_prediction(settings: SettingsDep, prediction_id: str) -> PredictionResul
     response_class=FileResponse,
     responses={**ERRORS, 200: {"content": {"image/*": {}}, "description": "The image, upright"}},
 )
-def get_image(settings: SettingsDep, prediction_id: str) -> FileResponse:
+def get_image(settings: SettingsDep, prediction_id: PredictionId) -> FileResponse:
     """The image as the user sees it (EXIF orientation applied; TIFF and 16-bit as 8-bit PNG)."""
     image = service.display_file(settings, prediction_id)
     return FileResponse(
@@ -144,7 +146,7 @@ def get_image(settings: SettingsDep, prediction_id: str) -> FileResponse:
 )
 def get_annotated(
     settings: SettingsDep,
-    prediction_id: str,
+    prediction_id: PredictionId,
     masks: bool = True,
     boxes: bool = True,
     labels: bool = True,
@@ -162,5 +164,5 @@ def get_annotated(
 
 
 @history_router.delete("/{prediction_id}", response_model=PredictionDeleted, responses=ERRORS)
-def delete_prediction(settings: SettingsDep, prediction_id: str) -> PredictionDeleted:
+def delete_prediction(settings: SettingsDep, prediction_id: PredictionId) -> PredictionDeleted:
     return service.delete_prediction(settings, prediction_id)

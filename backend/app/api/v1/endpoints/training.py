@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from app.api.deps import SettingsDep
 from app.repositories.training import SessionFilters
-from app.schemas.common import ErrorResponse, Page
+from app.schemas.common import MAX_INT32, ErrorResponse, Page
 from app.schemas.training import (
     ArchitecturesResponse,
     CheckpointOut,
@@ -33,6 +33,7 @@ ERRORS: dict[int | str, dict[str, object]] = {
     409: {"model": ErrorResponse, "description": "Not allowed in the session's current state"},
 }
 CREATE_ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorResponse, "description": "Starting weights refused (wrong framework or file)"},
     404: {"model": ErrorResponse, "description": "Dataset or starting weights not found"},
     409: {"model": ErrorResponse, "description": "Dataset not ready"},
     422: {"model": ErrorResponse, "description": "Invalid configuration, device or weights (per field)"},
@@ -53,7 +54,9 @@ def create_session(body: TrainingSessionCreate, settings: SettingsDep) -> Traini
 @router.get("/sessions", response_model=Page[TrainingSessionSummary], summary="List training sessions")
 def list_sessions(
     settings: SettingsDep,
-    status_: Annotated[list[SessionStatus] | None, Query(alias="status", description="Repeatable")] = None,
+    status_: Annotated[
+        list[SessionStatus] | None, Query(alias="status", max_length=20, description="Repeatable")
+    ] = None,
     dataset_id: Annotated[str | None, Query(max_length=32)] = None,
     model_arch: Annotated[str | None, Query(max_length=50)] = None,
     created_after: datetime | None = None,
@@ -175,7 +178,7 @@ def get_logs(
 def get_events(
     session_id: SessionId,
     settings: SettingsDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_INT32)] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> EventsResponse:
     return service.get_events(settings, session_id, after, limit)
