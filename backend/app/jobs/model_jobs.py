@@ -1,7 +1,8 @@
-"""Job kinds of the models area: check an imported .pt, evaluate on a dataset split, export to a format.
+"""Job kinds of the models area: check an imported .pt, evaluate on a dataset split, export to a format
+(Ultralytics models to every format, RF-DETR models to ONNX with rfdetr's own exporter).
 
-Imported by the API process too (for queues and on_lost hooks): torch and ultralytics are imported
-inside the handlers only, after `prepare_ultralytics_env`.
+Imported by the API process too (for queues and on_lost hooks): torch, ultralytics and rfdetr are
+imported inside the handlers only, after `prepare_ultralytics_env`.
 """
 
 from __future__ import annotations
@@ -246,10 +247,13 @@ def _export(ctx: JobContext, export_id: str) -> dict[str, Any]:
     _prepare_ultralytics(settings)
     from app.core.export.engine import ExportOptions, export_weights, path_size
 
+    exporter = export_weights
+    if model.framework == "rfdetr":
+        from app.core.export.rfdetr_export import export_rfdetr_weights as exporter
     out_dir = service.export_dir(settings, model.id, export_id)
     ctx.raise_if_stopped()
     try:
-        produced = export_weights(
+        produced = exporter(
             service.weights_path(settings, model),
             out_dir,
             spec.name,

@@ -2,7 +2,9 @@
 
 It talks to the world only through its JobContext and the database, so the local runner and a
 distributed one (Celery) run it unchanged. The API process imports this module for its queue and
-`on_lost` hook: heavy libraries (torch, ultralytics) are imported inside the handler only.
+`on_lost` hook: heavy libraries (torch, ultralytics, rfdetr) are imported inside the handler only.
+The session's framework (app/core/training/frameworks.py) picks the Trainer; nothing else here depends
+on a framework.
 """
 
 from __future__ import annotations
@@ -14,20 +16,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from app.config import Settings
 from app.core.training import events
 from app.core.training.base import (
     BatchProgress,
     EpochResult,
+    KeptFile,
     SavedCheckpoint,
+    Trainer,
     TrainingError,
     TrainingOutcome,
     TrainingRequest,
     TrainingStopRequested,
 )
 from app.core.training.config import TrainingConfig, resolve_device
+from app.core.training.frameworks import framework_of, require_architecture, trainer_class
 from app.core.training.offline import prepare_ultralytics_env
 from app.db.base import new_id, utcnow
 from app.db.session import session_scope
@@ -39,10 +44,43 @@ from app.services import training as service
 from app.services.errors import AppError
 
 PROGRESS_INTERVAL_S = 0.5
+COCO_CACHE_DIR = "cache/rfdetr-coco"  # below the data directory: one derived COCO copy per dataset
 
 
 def _relative(settings: Settings, path: Path) -> str:
     return str(path.resolve().relative_to(settings.data_dir.resolve()))
+
+
+def primary_metric_value(metrics: dict[str, float]) -> float | None:
+    """Mask mAP50-95; box mAP50-95 for detection models (they have no mask metrics)."""
+    value = metrics.get(events.PRIMARY_METRIC)
+    return value if value is not None else metrics.get("box_map50_95")
+
+
+def _epoch_metrics(db: Any, session_id: str, epoch: int) -> dict[str, float]:
+    row = db.scalar(
+        select(EpochMetric).where(EpochMetric.session_id == session_id, EpochMetric.epoch == epoch)
+    )
+    return dict(row.metrics) if row is not None else {}
+
+
+def coco_cache_dir(settings: Settings, dataset_id: str) -> Path:
+    return settings.data_dir / COCO_CACHE_DIR / dataset_id
+
+
+def _prune_coco_caches(settings: Settings) -> None:
+    """Copies of datasets that were deleted since go too (the copies are cheap: images are links)."""
+    root = settings.data_dir / COCO_CACHE_DIR
+    if not root.is_dir():
+        return
+    for entry in root.iterdir():
+        dataset_id = entry.name.lstrip(".").split(".")[0]  # <id>, .<id>.lock, .<id>.building-<x>
+        if (settings.datasets_dir / dataset_id).is_dir():
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 class TrainingRecorder:
@@ -103,7 +141,7 @@ class TrainingRecorder:
             "is_best": result.is_best,
             "train_loss": metrics.get("train_loss"),
             "val_loss": metrics.get("val_loss"),
-            "val_map": metrics.get(events.PRIMARY_METRIC),
+            "val_map": primary_metric_value(metrics),
             "learning_rate": metrics.get("lr"),
             "epoch_time": metrics.get("epoch_time"),
             "timestamp": datetime.fromtimestamp(result.ended_at, UTC).isoformat(),
@@ -122,7 +160,7 @@ class TrainingRecorder:
                 session.heartbeat_at = utcnow()
                 if result.is_best:
                     session.best_epoch = result.epoch
-                    session.best_metric = metrics.get(events.PRIMARY_METRIC)
+                    session.best_metric = primary_metric_value(metrics)
         self.ctx.progress(
             result.epoch / max(1, result.epochs), f"epoch {result.epoch}/{result.epochs}", force=True
         )
@@ -161,6 +199,44 @@ class TrainingRecorder:
 
     def should_stop(self) -> bool:
         return self.ctx.should_stop()
+
+    def record_kept_files(self, kept: list[KeptFile]) -> None:
+        """The run's checkpoint rows become exactly the files it keeps, with their sizes (trainers that
+        tidy their run folder themselves; see Trainer.tidy_run)."""
+        with session_scope(self.url) as db:
+            session = db.get(TrainingSession, self.session_id)
+            if session is None:
+                return
+            replace_checkpoint_rows(self.settings, db, session, kept)
+            service.add_log(db, self.session_id, kept_summary(kept))
+        self.ctx.log(kept_summary(kept))
+
+
+def replace_checkpoint_rows(
+    settings: Settings, db: Any, session: TrainingSession, kept: list[KeptFile]
+) -> None:
+    """Checkpoint rows for the files a run keeps: the best weights at the best epoch, the resumable
+    checkpoint at the last finished one."""
+    db.execute(delete(Checkpoint).where(Checkpoint.session_id == session.id))
+    for item in kept:
+        epoch = (session.best_epoch if item.role == "best" else None) or session.current_epoch
+        db.add(
+            Checkpoint(
+                session_id=session.id,
+                epoch=epoch,
+                path=_relative(settings, item.path),
+                metrics=_epoch_metrics(db, session.id, epoch),
+                is_best=item.role == "best",
+                size_bytes=item.path.stat().st_size if item.path.is_file() else 0,
+            )
+        )
+
+
+def kept_summary(kept: list[KeptFile]) -> str:
+    files = [
+        f"{item.path.name} ({item.path.stat().st_size / 1e6:.0f} MB)" for item in kept if item.path.is_file()
+    ]
+    return f"Kept on disk: {', '.join(files) or 'nothing'}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -216,12 +292,12 @@ def prepare_request(
     resume: bool,
     recorder: TrainingRecorder,
 ) -> TrainingRequest:
-    from app.core.training.ultralytics_trainer import UltralyticsTrainer
-
+    framework = framework_of(config.model_arch)
+    trainer = trainer_class(framework.name)
     run_dir = settings.runs_dir / session_id
     with session_scope(settings.resolved_database_url) as db:
         dataset = service.resolve_dataset(settings, db, dataset_id)
-        last = UltralyticsTrainer.last_checkpoint(run_dir) if resume else None
+        last = trainer.last_checkpoint(run_dir) if resume else None
         weights = None if last else service.resolve_start_weights(settings, db, config)
     try:
         device = resolve_device(config.device, _gpu_count())
@@ -234,10 +310,12 @@ def prepare_request(
         _reset_progress(settings, session_id)
         shutil.rmtree(run_dir / "train", ignore_errors=True)
         assert weights is not None
-        if weights.kind == "download":
+        if weights.kind == "download" and framework.name == "ultralytics":
             recorder.on_log(f"Downloading {weights.label}")
             assert weights.path is not None
             _download_official(weights.path)
+        elif weights.kind == "download":  # rfdetr fetches its weights into its cache while building
+            recorder.on_log(f"Starting from {weights.label}: fetched into {weights.path} while building")
         recorder.on_log(
             f"Building {config.model_arch} from {weights.label}; dataset '{dataset.name}' "
             f"({dataset.train_images} training images, classes: {', '.join(dataset.class_names)}); "
@@ -255,6 +333,8 @@ def prepare_request(
         class_names=dataset.class_names,
         weights=weights.path if weights else None,
         resume_from=last,
+        dataset_root=dataset.root,
+        cache_dir=coco_cache_dir(settings, dataset.id),
     )
 
 
@@ -263,25 +343,32 @@ def prepare_request(
 # --------------------------------------------------------------------------------------------------
 
 
+def _model_weights(settings: Settings, request: TrainingRequest, best: Path) -> Path:
+    """The registered model's weights file: a hard link of the run's best weights (which the run folder
+    may tidy away later), a copy where the file system refuses links."""
+    from app.core.export.engine import link_or_copy
+
+    target = settings.models_dir / new_id() / framework_of(request.config.model_arch).model_file
+    target.parent.mkdir(parents=True, exist_ok=True)
+    link_or_copy(best, target)
+    return target
+
+
 def _register_model(
     settings: Settings,
     db: Any,
     session: TrainingSession,
     request: TrainingRequest,
-    best: Path,
+    target: Path,
     metrics: dict[str, float],
 ) -> Model:
-    model_id = new_id()
-    target = settings.models_dir / model_id / "best.pt"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(best, target)
     model = Model(
-        id=model_id,
+        id=target.parent.name,
         name=session.name,
         source="trained",
-        framework=service.FRAMEWORK,
+        framework=framework_of(session.model_arch).name,
         model_arch=session.model_arch,
-        task="segment",
+        task=require_architecture(session.model_arch).task,
         class_names=request.class_names,
         image_size=request.config.image_size,
         path=_relative(settings, target),
@@ -295,22 +382,43 @@ def _register_model(
 
 
 def _complete(
-    settings: Settings, session_id: str, request: TrainingRequest, outcome: TrainingOutcome | None
+    settings: Settings,
+    session_id: str,
+    request: TrainingRequest,
+    outcome: TrainingOutcome | None,
+    trainer: type[Trainer],
 ) -> dict[str, Any]:
-    from app.core.training.ultralytics_trainer import UltralyticsTrainer
-
-    best = (outcome.best_weights if outcome else None) or UltralyticsTrainer.best_checkpoint(request.run_dir)
+    best = (outcome.best_weights if outcome else None) or trainer.best_checkpoint(request.run_dir)
     if best is None:
-        raise TrainingError("Training ended without a best.pt checkpoint")
+        raise TrainingError("Training ended without best weights")
+    target = _model_weights(settings, request, best)
+    kept = _tidy_files(trainer, request.run_dir, completed=True)  # before anyone sees "completed"
+    try:
+        return _record_completion(settings, session_id, request, outcome, target, kept)
+    except BaseException:
+        shutil.rmtree(target.parent, ignore_errors=True)
+        raise
+
+
+def _record_completion(
+    settings: Settings,
+    session_id: str,
+    request: TrainingRequest,
+    outcome: TrainingOutcome | None,
+    target: Path,
+    kept: list[KeptFile] | None,
+) -> dict[str, Any]:
     with session_scope(settings.resolved_database_url) as db:
         session = db.get(TrainingSession, session_id)
         assert session is not None
-        metrics = (outcome.final_metrics if outcome else {}) or {}
-        model = _register_model(settings, db, session, request, best, metrics)
         if outcome is not None and outcome.best_epoch is not None:
             session.best_epoch = outcome.best_epoch
-        if metrics.get(events.PRIMARY_METRIC) is not None:
-            session.best_metric = metrics[events.PRIMARY_METRIC]
+        metrics = (outcome.final_metrics if outcome else {}) or {}
+        if not metrics and session.best_epoch is not None:  # the best epoch came before a resume
+            metrics = _epoch_metrics(db, session_id, session.best_epoch)
+        model = _register_model(settings, db, session, request, target, metrics)
+        if primary_metric_value(metrics) is not None:
+            session.best_metric = primary_metric_value(metrics)
         session.progress = 1.0
         if outcome is not None:
             session.current_epoch = outcome.epochs_completed
@@ -324,6 +432,9 @@ def _complete(
             "metrics": metrics,
         }
         repo.add_event(db, session_id, events.COMPLETE, payload)
+        if kept is not None:
+            replace_checkpoint_rows(settings, db, session, kept)
+            service.add_log(db, session_id, kept_summary(kept))
         service.add_log(
             db,
             session_id,
@@ -387,26 +498,50 @@ def run_training(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any] | No
         raise JobStopped("Stopped at the user's request")
     prepare_ultralytics_env(settings.data_dir)  # before anything imports ultralytics
     recorder = TrainingRecorder(settings, session_id, ctx, config)
+    trainer = trainer_class(framework_of(config.model_arch).name)
+    run_dir = settings.runs_dir / session_id
     try:
         request = prepare_request(settings, session_id, config, dataset_id, resume=resume, recorder=recorder)
         if request.resume_from is not None and _already_trained(settings, session_id, config.epochs):
             recorder.on_log("All epochs had finished: registering the result")
-            return _complete(settings, session_id, request, None)
-        from app.core.training.ultralytics_trainer import UltralyticsTrainer
-
-        outcome = UltralyticsTrainer().train(request, recorder)
-        return _complete(settings, session_id, request, outcome)
+            result = _complete(settings, session_id, request, None, trainer)
+        else:
+            _prune_coco_caches(settings)
+            outcome = trainer().train(request, recorder)
+            result = _complete(settings, session_id, request, outcome, trainer)
     except TrainingStopRequested:
+        _tidy(trainer, run_dir, recorder, completed=False)
         _stopped(settings, session_id)
         raise JobStopped("Stopped at the user's request") from None
     except (TrainingError, AppError) as exc:
+        _tidy(trainer, run_dir, recorder, completed=False)
         message = str(exc.detail if isinstance(exc, AppError) else exc)
         code = "out_of_memory" if "out of memory" in message else "invalid"
         _finish(settings, session_id, events.FAILED, message, code=code)
         raise
     except BaseException as exc:
+        _tidy(trainer, run_dir, recorder, completed=False)
         _finish(settings, session_id, events.FAILED, f"{type(exc).__name__}: {exc}"[:2000], code="exception")
         raise
+    return result
+
+
+def _tidy_files(trainer: type[Trainer], run_dir: Path, *, completed: bool) -> list[KeptFile] | None:
+    """Frees what the run no longer needs; what it keeps (None: the trainer records checkpoints itself).
+    A failure here never hides the run's own outcome."""
+    try:
+        return trainer.tidy_run(run_dir, completed=completed)
+    except OSError:
+        return None
+
+
+def _tidy(trainer: type[Trainer], run_dir: Path, recorder: TrainingRecorder, *, completed: bool) -> None:
+    kept = _tidy_files(trainer, run_dir, completed=completed)
+    if kept is not None:
+        try:
+            recorder.record_kept_files(kept)
+        except Exception as exc:
+            recorder.ctx.log(f"could not record the kept files: {type(exc).__name__}: {exc}")
 
 
 def _stopped(settings: Settings, session_id: str) -> None:

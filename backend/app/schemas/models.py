@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -138,7 +138,11 @@ class ModelUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    tags: list[str] | None = Field(default=None, max_length=MAX_TAGS, description=f"At most {MAX_TAGS}")
+    tags: list[Annotated[str, Field(max_length=200)]] | None = Field(
+        default=None,
+        max_length=MAX_TAGS,
+        description=f"At most {MAX_TAGS}, each 1-{MAX_TAG_LENGTH} characters",
+    )
 
     @field_validator("name")
     @classmethod
@@ -229,6 +233,13 @@ class ExportFormatInfo(BaseModel):
     runs_in_app: bool = Field(description="Prediction in this app can load it")
     extra: str | None = Field(description="The crackdet extra that installs its packages")
     notes: list[str]
+    frameworks: list[str] = Field(
+        default_factory=lambda: ["ultralytics"], description="Model frameworks that can be exported to it"
+    )
+    framework_options: dict[str, ExportFormatOptions] = Field(
+        default_factory=dict,
+        description="Options per framework where they differ from `options` (e.g. RF-DETR: opset only)",
+    )
 
 
 class ExportFormatList(BaseModel):

@@ -153,7 +153,12 @@ class ArchitectureOut(BaseModel):
     parameters: int
     gflops: float
     layers: int
-    official_weights_available: bool = Field(description="Official .pt present in models/official/")
+    official_weights_available: bool = Field(
+        description="Official weights are here (YOLO: models/official/; RF-DETR: its weights cache)"
+    )
+    image_multiple: int = Field(default=32, description="The training image size must be a multiple of this")
+    default_image_size: int = Field(default=640, description="The architecture's usual training size")
+    weights_file: str = Field(default="", description="File name of the official pretrained weights")
 
 
 class ArchitecturesResponse(BaseModel):
@@ -162,6 +167,7 @@ class ArchitecturesResponse(BaseModel):
     reference_classes: int = Field(description="Parameters/GFLOPs are for this many classes")
     reference_image_size: int
     ultralytics_version: str
+    rfdetr_version: str | None = None
     items: list[ArchitectureOut]
 
 
@@ -175,3 +181,13 @@ class TrainingDefaults(BaseModel):
     )
     official_weights_dir: str = Field(description="Relative to the data directory")
     primary_metric: str
+    rfdetr_weights_dir: str = Field(
+        default="", description="RF-DETR's weights cache on the server ($RF_HOME, else ~/.roboflow/models)"
+    )
+    framework_defaults: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Per framework: values that differ from `config` (image_size: see each architecture)",
+    )
+    framework_fields: dict[str, list[str]] = Field(
+        default_factory=dict, description="Per framework: the configuration fields it uses (others: ignored)"
+    )

@@ -523,6 +523,7 @@ def delete_dataset(settings: Settings, dataset_id: str, *, force: bool) -> Datas
     if job_id:
         _stop_job(settings, job_id)
     imports.remove_dataset_files(settings, dataset_id)
+    _remove_derived_copies(settings, dataset_id)
     if path and path != dataset_id:
         folder = (settings.datasets_dir / path).resolve()
         if (
@@ -533,6 +534,15 @@ def delete_dataset(settings: Settings, dataset_id: str, *, force: bool) -> Datas
 
             shutil.rmtree(folder, ignore_errors=True)
     return DatasetDeleted(id=dataset_id, freed_bytes=freed, detached_training_sessions=detached)
+
+
+def _remove_derived_copies(settings: Settings, dataset_id: str) -> None:
+    """RF-DETR's cached COCO copy of the dataset goes with it (it is rebuilt when needed)."""
+    import shutil
+
+    from app.jobs.training_job import coco_cache_dir
+
+    shutil.rmtree(coco_cache_dir(settings, dataset_id), ignore_errors=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -694,8 +704,25 @@ def thumbnail(settings: Settings, dataset_id: str, image_id: str, size: int, ove
     with contextlib.suppress(FileNotFoundError):
         if target.stat().st_mtime >= newest_source:
             return target
+    _check_pixels(image.path, settings.dataset_max_image_pixels)
+    from PIL import Image
+
     try:
         _render_thumbnail(image, target, size, overlay, len(names))
+    except Image.DecompressionBombError as exc:  # Pillow's own limit, when ours is set above it
+        raise TooLarge(f"The image has too many pixels to decode safely: {exc}") from None
     except OSError as exc:
         raise Unprocessable(f"The image cannot be decoded: {exc}") from None
     return target
+
+
+def _check_pixels(path: Path, max_pixels: int) -> None:
+    """Refuses to decode an image with more pixels than the limit (decompression bombs) with a 413."""
+    from app.utils.images import stored_size
+
+    width, height = stored_size(path)
+    if width * height > max_pixels:
+        raise TooLarge(
+            f"The image is {width} x {height} = {width * height:,} pixels; thumbnails are made for images up "
+            f"to {max_pixels:,} pixels (CRACKDET_DATASET_MAX_IMAGE_PIXELS). Download the original instead."
+        )

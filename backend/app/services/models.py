@@ -21,8 +21,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.core.export.formats import FORMATS, ExportFormat, check_availability
+from app.core.export.formats import FORMATS, ExportFormat, check_availability, framework_options
 from app.core.models.metrics import METRIC_KEYS, primary_metric
+from app.core.training.frameworks import FRAMEWORKS
 from app.data.upload import ReceivedUpload, UploadLimits, UploadRejected, receive_upload
 from app.db.base import utcnow
 from app.db.session import session_scope
@@ -642,6 +643,7 @@ def export_formats(settings: Settings) -> ExportFormatList:
     infos = []
     for spec in FORMATS.values():
         availability = check_availability(spec, lambda: gpus)
+        by_framework = {name: framework_options(name, spec) for name in FRAMEWORKS}
         infos.append(
             ExportFormatInfo(
                 name=spec.name,
@@ -660,26 +662,50 @@ def export_formats(settings: Settings) -> ExportFormatList:
                 runs_in_app=spec.runs_in_app,
                 extra=spec.extra,
                 notes=list(spec.notes),
+                frameworks=[name for name, options in by_framework.items() if options is not None],
+                framework_options={
+                    name: ExportFormatOptions(
+                        dynamic=options.dynamic,
+                        simplify=options.simplify,
+                        opset=options.opset,
+                        half=options.half and availability.available and availability.half_available,
+                    )
+                    for name, options in by_framework.items()
+                    if options is not None and name != "ultralytics"
+                },
             )
         )
     return ExportFormatList(formats=infos, gpu_count=gpus)
 
 
-def _check_export_request(spec: ExportFormat, body: ExportRequest) -> None:
-    """409 when this machine cannot produce it; 422 when the options do not apply to the format."""
+def _check_export_request(spec: ExportFormat, body: ExportRequest, model: Model) -> None:
+    """409 when this machine (or the model's framework) cannot produce it; 422 when the options do not
+    apply to the format."""
+    framework = FRAMEWORKS.get(model.framework)
+    options = framework_options(model.framework, spec)
+    if framework is None or options is None:
+        allowed = ", ".join(FORMATS[f].title for f in framework.export_formats) if framework else "nothing"
+        raise Conflict(
+            f"Model '{model.name}' is a {framework.label if framework else model.framework} model: it "
+            f"exports to {allowed}, not {spec.title}"
+        )
     availability = check_availability(spec, _gpu_count)
     if not availability.available:
         raise Conflict(availability.reason or f"{spec.title} export is not available here")
     unsupported = [
         option
         for option, wanted, supported in (
-            ("dynamic", body.dynamic, spec.dynamic),
-            ("opset", body.opset is not None, spec.opset),
+            ("dynamic", body.dynamic, options.dynamic),
+            ("opset", body.opset is not None, options.opset),
+            ("half", body.half, options.half),
+            ("imgsz", body.imgsz is not None and body.imgsz != model.image_size, not options.fixed_size),
         )
         if wanted and not supported
     ]
     if unsupported:
-        raise Unprocessable(f"{spec.title} export does not take the option(s): {', '.join(unsupported)}")
+        who = f"{framework.label} {spec.title}" if framework.name != "ultralytics" else spec.title
+        fixed = f" (it exports at its training size, {model.image_size})" if "imgsz" in unsupported else ""
+        raise Unprocessable(f"{who} export does not take the option(s): {', '.join(unsupported)}{fixed}")
     if body.half and not availability.half_available:
         error = Unprocessable if spec.half == "no" else Conflict
         raise error(availability.half_reason or f"FP16 (half) {spec.title} export is not possible here")
@@ -696,16 +722,17 @@ def start_export(settings: Settings, model_id: str, body: ExportRequest) -> Expo
     spec = FORMATS[body.format]
     with session_scope(settings.resolved_database_url) as db:
         model = _require_model(db, model_id)
-        _require_ultralytics(model, "exported")
-        _check_export_request(spec, body)
+        _check_export_request(spec, body, model)
         if not weights_path(settings, model).is_file():
             raise Conflict(f"The weights file of model '{model.name}' is missing on disk")
+        accepted = framework_options(model.framework, spec)
+        assert accepted is not None
         options: dict[str, Any] = {"imgsz": body.imgsz or model.image_size or 640, "half": body.half}
-        if spec.dynamic:
+        if accepted.dynamic:
             options["dynamic"] = body.dynamic
-        if spec.simplify:
+        if accepted.simplify:
             options["simplify"] = body.simplify
-        if spec.opset:
+        if accepted.opset:
             options["opset"] = body.opset
         row = ModelExport(model_id=model.id, format=spec.name, options=options, status="queued")
         db.add(row)

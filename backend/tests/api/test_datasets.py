@@ -345,8 +345,15 @@ def _add_session(settings: Settings, dataset_id: str, status: str) -> str:
 def test_delete_removes_files_and_row(
     client: TestClient, settings: Settings, ready_dataset: dict[str, Any]
 ) -> None:
+    from app.jobs.training_job import coco_cache_dir
+
+    # RF-DETR's derived COCO copy of the dataset goes with it
+    cache = coco_cache_dir(settings, ready_dataset["id"])
+    (cache / "train").mkdir(parents=True)
+    (cache / "train" / "_annotations.coco.json").write_text("{}")
     response = client.delete(f"{API}/{ready_dataset['id']}")
     assert response.status_code == 200
+    assert not cache.exists()
     assert response.json() == {
         "id": ready_dataset["id"],
         "freed_bytes": ready_dataset["size_bytes"],

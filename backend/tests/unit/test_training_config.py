@@ -134,7 +134,8 @@ def test_ultralytics_arguments() -> None:
 def test_catalogue_lists_every_family_and_size() -> None:
     catalogue = load_catalogue()
     assert list(catalogue) == architecture_names()
-    assert len(catalogue) == 17
+    assert sum(a.framework == "ultralytics" for a in catalogue.values()) == 17
+    assert sum(a.framework == "rfdetr" for a in catalogue.values()) == 10
     assert {"yolov8x-seg", "yolov9c-seg", "yolov9e-seg", "yolo11n-seg", "yolo26x-seg"} <= set(catalogue)
     assert catalogue["yolov8n-seg"].parameters == 3_409_968
     assert catalogue["yolov8n-seg"].gflops == pytest.approx(12.1)

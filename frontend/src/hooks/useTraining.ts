@@ -76,10 +76,10 @@ export function useReadyDatasets() {
 }
 
 /** The user's registered Ultralytics models, for the starting weights. */
-export function useStartingWeightModels(enabled: boolean) {
+export function useStartingWeightModels(enabled: boolean, framework = 'ultralytics') {
   return useQuery({
-    queryKey: trainingKeys.weightModels,
-    queryFn: ({ signal }) => fetchStartingWeightModels(signal),
+    queryKey: [...trainingKeys.weightModels, framework],
+    queryFn: ({ signal }) => fetchStartingWeightModels(signal, framework),
     enabled,
     retry: false,
   });

@@ -109,10 +109,13 @@ export async function fetchReadyDatasets(signal?: AbortSignal): Promise<Dataset[
   return data.items.filter((dataset) => dataset.status === 'ready');
 }
 
-/** Registered Ultralytics models: the user's own starting weights (newest first). */
-export async function fetchStartingWeightModels(signal?: AbortSignal): Promise<RegisteredModel[]> {
+/** Registered models of a framework: the user's own starting weights (newest first). */
+export async function fetchStartingWeightModels(
+  signal?: AbortSignal,
+  framework = 'ultralytics',
+): Promise<RegisteredModel[]> {
   const { data, error, response } = await api.GET('/api/v1/models', {
-    params: { query: { framework: 'ultralytics', limit: 200 } },
+    params: { query: { framework, limit: 200 } },
     signal,
   });
   if (data === undefined) throw apiErrorFrom(response, error);

@@ -56,6 +56,41 @@ class ExportFormat:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class FrameworkOptions:
+    """Which export options a framework's own exporter takes for a format."""
+
+    dynamic: bool = False
+    simplify: bool = False
+    opset: bool = False
+    half: bool = False
+    fixed_size: bool = False  # exports at the size the model was trained at (imgsz is not an option)
+    notes: tuple[str, ...] = ()
+
+
+# Formats other frameworks can export to, with their options (Ultralytics takes every format, with the
+# options of its ExportFormat). rfdetr 1.11.2 exports ONNX (opset 17 by default; FP32, batch 1) and loads
+# it back for prediction through ONNX Runtime.
+FRAMEWORK_FORMATS: dict[str, dict[str, FrameworkOptions]] = {
+    "rfdetr": {
+        "onnx": FrameworkOptions(
+            opset=True,
+            fixed_size=True,
+            notes=("RF-DETR exports at the resolution it was trained at, FP32, batch 1.",),
+        )
+    },
+}
+
+
+def framework_options(framework: str, spec: ExportFormat) -> FrameworkOptions | None:
+    """The options `framework` takes for `spec`; None when it cannot export to it."""
+    if framework == "ultralytics":
+        return FrameworkOptions(
+            dynamic=spec.dynamic, simplify=spec.simplify, opset=spec.opset, half=spec.half != "no"
+        )
+    return FRAMEWORK_FORMATS.get(framework, {}).get(spec.name)
+
+
 def version_tuple(version: str) -> tuple[int, ...]:
     """'2026.4.1' -> (2026, 4, 1); '1.0.20261020' -> (1, 0, 20261020); stops at the first non-number."""
     numbers: list[int] = []

@@ -22,6 +22,7 @@ log = logging.getLogger("app.prediction.cache")
 # framework -> "module:Class" implementing Predictor (imported only when first needed)
 PREDICTOR_CLASSES: dict[str, str] = {
     "ultralytics": "app.core.prediction.ultralytics_predictor:UltralyticsPredictor",
+    "rfdetr": "app.core.prediction.rfdetr_predictor:RFDETRPredictor",
 }
 
 

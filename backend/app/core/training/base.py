@@ -1,6 +1,6 @@
 """The framework-neutral training interface.
 
-A `Trainer` (Ultralytics now, RF-DETR later) runs one training in the current process and reports
+A `Trainer` (Ultralytics, RF-DETR: see frameworks.py) runs one training in the current process and reports
 through a `TrainingListener`. It knows nothing about the database, the job runner or the API: the job
 handler (app/jobs/training_job.py) wires a listener that persists events, and any runner (local
 process pool, Celery) can call that handler unchanged.
@@ -36,8 +36,10 @@ class TrainingRequest:
     device: str  # resolved: 'cpu', '0', '0,1'
     train_images: int
     class_names: list[str]
-    weights: Path | None = None  # starting weights (.pt); None with pretrained=False = from scratch
-    resume_from: Path | None = None  # last.pt of an earlier attempt
+    weights: Path | None = None  # starting weights (.pt, .pth); None = from scratch
+    resume_from: Path | None = None  # last.pt / last.ckpt of an earlier attempt
+    dataset_root: Path | None = None  # the stored dataset (frameworks that need another layout)
+    cache_dir: Path | None = None  # where a derived copy of the dataset may be cached
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,14 @@ class SavedCheckpoint:
     path: Path
     is_best: bool
     metrics: dict[str, float]
+
+
+@dataclass(frozen=True)
+class KeptFile:
+    """A file a finished or stopped run keeps on disk (recorded as a checkpoint row with its size)."""
+
+    path: Path
+    role: str  # "best" (the best weights) | "resumable" (what a resume continues from)
 
 
 @dataclass(frozen=True)
@@ -114,4 +124,16 @@ class Trainer(ABC):
     @staticmethod
     def last_checkpoint(run_dir: Path) -> Path | None:
         """The resumable checkpoint of an earlier attempt, if any."""
+        return None
+
+    @staticmethod
+    def best_checkpoint(run_dir: Path) -> Path | None:
+        """The best weights of the run, if any."""
+        return None
+
+    @staticmethod
+    def tidy_run(run_dir: Path, *, completed: bool) -> list[KeptFile] | None:
+        """Removes what the run no longer needs (after completion: everything but the best weights).
+        Returns the files kept, to be recorded as the run's checkpoints; None when the trainer records
+        its checkpoints epoch by epoch through `TrainingListener.on_checkpoint` instead."""
         return None

@@ -1,6 +1,12 @@
-"""Training configuration (seed plan 5.1): ranges, defaults, and the mapping to Ultralytics arguments.
+"""Training configuration (seed plan 5.1): ranges, defaults, and the mapping to Ultralytics and RF-DETR
+arguments.
 
 Pure Python: the API validates requests with it; the worker turns it into `model.train(**kwargs)`.
+One configuration serves every framework: fields a framework has no use for are ignored by it
+(`FRAMEWORK_FIELDS` lists what RF-DETR uses), and fields a request leaves out take the framework's own
+defaults (`FRAMEWORK_DEFAULTS`: RF-DETR trains with AdamW at lr 1e-4, not YOLO's SGD at 0.01). The image
+size must be a multiple of the architecture's rule (32 for YOLO and RF-DETR detection, 12 for RF-DETR Seg
+Nano, 24 for the other Seg sizes).
 Dropped from the seed: dataset_yaml/num_classes (taken from the dataset), output_dir/project_name
 (the server owns the run directory), model_type/model_size (one `model_arch` from the catalogue),
 save_best (best.pt is always kept) and min_delta (Ultralytics' early stopping has no such knob).
@@ -12,15 +18,42 @@ import re
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from app.core.training.architectures import architecture_names
+from app.core.training.architectures import architecture_names, get_architecture
 
 DEVICE_PATTERN = re.compile(r"^(auto|cpu|\d{1,2}(,\d{1,2}){0,15})$")
 MIN_IMAGE_SIZE = 32
 MAX_IMAGE_SIZE = 2048
 IMAGE_STRIDE = 32
 DEFAULT_NOMINAL_BATCH = 64
+RFDETR_CHECKPOINT_INTERVAL = 1_000_000  # no epoch .ckpt copies (~0.5 GB each); last.ckpt is kept apart
+
+# Defaults that differ from YOLO's, applied to fields a request leaves out (image_size: the
+# architecture's own default resolution).
+FRAMEWORK_DEFAULTS: dict[str, dict[str, Any]] = {
+    "rfdetr": {"learning_rate": 0.0001, "weight_decay": 0.0001, "warmup_epochs": 0.0, "batch_size": 4},
+}
+# The configuration fields each framework uses (the others are ignored by it; the UI hides them).
+FRAMEWORK_FIELDS: dict[str, tuple[str, ...]] = {
+    "rfdetr": (
+        "model_arch",
+        "pretrained",
+        "weights",
+        "image_size",
+        "epochs",
+        "batch_size",
+        "learning_rate",
+        "weight_decay",
+        "cosine_lr",
+        "warmup_epochs",
+        "patience",
+        "augmentation_level",
+        "device",
+        "num_workers",
+        "seed",
+    ),
+}
 
 
 class OptimizerType(StrEnum):
@@ -114,7 +147,9 @@ class TrainingConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", protected_namespaces=())
 
     # Model
-    model_arch: str = Field(default="yolov8n-seg", description="Architecture from /training/architectures")
+    model_arch: str = Field(
+        default="yolov8n-seg", max_length=64, description="Architecture from /training/architectures"
+    )
     pretrained: bool = Field(
         default=True,
         description="Start from pretrained weights (`weights`, else the official ones); false = from scratch",
@@ -131,7 +166,8 @@ class TrainingConfig(BaseModel):
         default=640,
         ge=MIN_IMAGE_SIZE,
         le=MAX_IMAGE_SIZE,
-        description="Square training size in pixels, a multiple of 32",
+        description="Square training size in pixels, a multiple of the architecture's `image_multiple` "
+        "(32 for YOLO and RF-DETR detection, 12 for RF-DETR Seg Nano, 24 for the other RF-DETR Seg sizes)",
     )
 
     # Hyperparameters
@@ -182,6 +218,18 @@ class TrainingConfig(BaseModel):
     dfl_gain: float = Field(default=1.5, ge=0.01, le=50.0)
     iou_threshold: float = Field(default=0.7, ge=0.1, le=0.95)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _framework_defaults(cls, data: Any) -> Any:
+        """Fields the request leaves out take the architecture's framework defaults."""
+        if not isinstance(data, dict):
+            return data
+        arch = get_architecture(str(data.get("model_arch", "")))
+        if arch is None or arch.framework not in FRAMEWORK_DEFAULTS:
+            return data
+        filled = {**FRAMEWORK_DEFAULTS[arch.framework], "image_size": arch.default_image_size}
+        return {**filled, **data}
+
     @field_validator("model_arch")
     @classmethod
     def _known_arch(cls, value: str) -> str:
@@ -192,19 +240,28 @@ class TrainingConfig(BaseModel):
 
     @field_validator("image_size")
     @classmethod
-    def _stride_multiple(cls, value: int) -> int:
-        if value % IMAGE_STRIDE:
-            raise ValueError(f"must be a multiple of {IMAGE_STRIDE} (e.g. {max(32, value // 32 * 32)})")
+    def _size_rule(cls, value: int, info: ValidationInfo) -> int:
+        arch = get_architecture(str(info.data.get("model_arch", "")))
+        multiple = arch.image_multiple if arch is not None else IMAGE_STRIDE
+        if value % multiple:
+            model = f" for {arch.name}" if arch is not None else ""
+            raise ValueError(
+                f"must be a multiple of {multiple}{model}; nearest valid sizes: "
+                f"{' or '.join(str(v) for v in nearest_sizes(value, multiple))}"
+            )
         return value
 
     @field_validator("device")
     @classmethod
-    def _device_syntax(cls, value: str) -> str:
+    def _device_syntax(cls, value: str, info: ValidationInfo) -> str:
         value = value.strip().lower().replace(" ", "")
         if not DEVICE_PATTERN.match(value):
             raise ValueError("must be 'auto', 'cpu', a GPU index like '0' or a list like '0,1'")
         if "," in value and len(set(value.split(","))) != len(value.split(",")):
             raise ValueError("lists each GPU only once")
+        arch = get_architecture(str(info.data.get("model_arch", "")))
+        if "," in value and arch is not None and arch.framework == "rfdetr":
+            raise ValueError("RF-DETR trains on one GPU here: choose a single GPU index (e.g. '0')")
         return value
 
     @field_validator("weights")
@@ -225,6 +282,17 @@ class TrainingConfig(BaseModel):
             if override is not None:
                 values[key] = override
         return values
+
+
+def nearest_sizes(value: int, multiple: int) -> list[int]:
+    """The valid sizes around `value` within the allowed range, e.g. (100, 12) -> [96, 108]."""
+    below = value // multiple * multiple
+    candidates = [below, below + multiple]
+    valid = [size for size in candidates if MIN_IMAGE_SIZE <= size <= MAX_IMAGE_SIZE]
+    if not valid:
+        smallest = -(-MIN_IMAGE_SIZE // multiple) * multiple
+        valid = [smallest if value < MIN_IMAGE_SIZE else MAX_IMAGE_SIZE // multiple * multiple]
+    return valid
 
 
 def gpu_indices(device: str) -> list[int]:
@@ -294,3 +362,43 @@ def ultralytics_train_args(config: TrainingConfig, *, device: str, train_images:
     }
     args.update(config.augmentation())
     return args
+
+
+# RF-DETR augmentation presets (rfdetr.datasets.aug_configs) per level; None = rfdetr's default (AUG_CONFIG).
+RFDETR_AUGMENTATION: dict[AugmentationLevel, str | None] = {
+    AugmentationLevel.NONE: "none",
+    AugmentationLevel.LIGHT: "AUG_CONSERVATIVE",
+    AugmentationLevel.MEDIUM: None,
+    AugmentationLevel.HEAVY: "AUG_AGGRESSIVE",
+}
+
+
+def rfdetr_device(device: str) -> str:
+    """Our resolved device ('cpu', '0') as rfdetr's `device=` ('cpu', 'cuda:0')."""
+    return "cpu" if device == "cpu" else f"cuda:{int(device.split(',')[0])}"
+
+
+def rfdetr_train_args(config: TrainingConfig, *, device: str) -> dict[str, Any]:
+    """The hyperparameter part of RF-DETR's `model.train(...)` (dataset, output and resume are added
+    by the trainer). The augmentation preset is named here and resolved by the worker."""
+    return {
+        "epochs": config.epochs,
+        "batch_size": config.batch_size,
+        "resolution": config.image_size,
+        "lr": config.learning_rate,
+        "lr_encoder": round(config.learning_rate * 1.5, 10),  # rfdetr's default ratio (1.5e-4 / 1e-4)
+        "weight_decay": config.weight_decay,
+        "warmup_epochs": config.warmup_epochs,
+        "lr_scheduler": "cosine" if config.cosine_lr else "step",
+        "early_stopping": config.patience > 0,
+        "early_stopping_patience": max(config.patience, 1),
+        "device": rfdetr_device(device),
+        "num_workers": config.num_workers,
+        "seed": config.seed,
+        # multi-scale training resizes batches around the resolution: only with real augmentation
+        "multi_scale": config.augmentation_level in (AugmentationLevel.MEDIUM, AugmentationLevel.HEAVY),
+        "checkpoint_interval": RFDETR_CHECKPOINT_INTERVAL,
+        "tensorboard": False,
+        "progress_bar": None,
+        "run_test": False,
+    }

@@ -74,15 +74,35 @@ function imgszProblem(raw: string): string | null {
   return null;
 }
 
-function requestOf(state: ExportOptionsState, format: ExportFormatInfo): ExportRequest {
+/** The options a format takes for the model's framework (RF-DETR's exporter takes fewer). */
+function optionsFor(format: ExportFormatInfo, framework: string): ExportFormatInfo['options'] {
+  return format.framework_options?.[framework] ?? format.options;
+}
+
+/** Formats the model's framework can export to (RF-DETR: ONNX only). */
+function formatsFor(formats: ExportFormatInfo[], framework: string): ExportFormatInfo[] {
+  return formats.filter((format) => (format.frameworks ?? ['ultralytics']).includes(framework));
+}
+
+/** Frameworks other than Ultralytics export at the size the model was trained at. */
+function fixedSize(framework: string): boolean {
+  return framework !== 'ultralytics';
+}
+
+function requestOf(
+  state: ExportOptionsState,
+  format: ExportFormatInfo,
+  framework: string,
+): ExportRequest {
+  const options = optionsFor(format, framework);
   const body: ExportRequest = {
     format: format.name as ExportRequest['format'],
-    half: state.half && format.options.half,
+    half: state.half && options.half,
     // Options a format does not take are sent as their defaults (the backend refuses others).
-    dynamic: format.options.dynamic && state.dynamic,
-    simplify: format.options.simplify ? state.simplify : true,
+    dynamic: options.dynamic && state.dynamic,
+    simplify: options.simplify ? state.simplify : true,
   };
-  if (state.imgsz.trim() !== '') body.imgsz = Number(state.imgsz);
+  if (state.imgsz.trim() !== '' && !fixedSize(framework)) body.imgsz = Number(state.imgsz);
   return body;
 }
 
@@ -109,24 +129,33 @@ function ExportForm({
       <Callout tone="error">Could not load the export formats: {reasonOf(formats.error)}</Callout>
     );
   }
-  const available = formats.data.formats.filter((item) => item.available);
+  const framework = model.framework;
+  const offered = formatsFor(formats.data.formats, framework);
+  const available = offered.filter((item) => item.available);
   const selected =
-    formats.data.formats.find((item) => item.name === state.format && item.available) ??
-    available[0];
-  const sizeProblem = imgszProblem(state.imgsz);
+    offered.find((item) => item.name === state.format && item.available) ?? available[0];
+  const options = selected === undefined ? undefined : optionsFor(selected, framework);
+  const sizeFixed = fixedSize(framework);
+  const sizeProblem = sizeFixed ? null : imgszProblem(state.imgsz);
 
   const submit = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (selected === undefined || sizeProblem !== null) return;
-    start.mutate(requestOf(state, selected), { onSuccess: onStarted });
+    start.mutate(requestOf(state, selected, framework), { onSuccess: onStarted });
   };
 
   return (
     <form onSubmit={submit} className="space-y-5" aria-label="Export options">
       <fieldset>
         <legend className="text-sm font-medium text-slate-700">Format</legend>
+        {offered.length < formats.data.formats.length && (
+          <p className="mt-1 text-xs text-slate-500">
+            {framework === 'rfdetr' ? 'RF-DETR' : framework} models export to{' '}
+            {offered.map((format) => format.title).join(', ')} only.
+          </p>
+        )}
         <div className="mt-2 grid gap-2 sm:grid-cols-2">
-          {formats.data.formats.map((format) => (
+          {offered.map((format) => (
             <FormatOption
               key={format.name}
               format={format}
@@ -139,12 +168,16 @@ function ExportForm({
         </div>
       </fieldset>
 
-      {selected !== undefined && (
+      {selected !== undefined && options !== undefined && (
         <fieldset className="grid gap-4 sm:grid-cols-2">
           <legend className="mb-2 text-sm font-medium text-slate-700">Options</legend>
           <FormField
             label="Image size"
-            hint={`Pixels; default ${model.image_size ?? 640} (the training size).`}
+            hint={
+              sizeFixed
+                ? `Fixed: the model exports at its training size, ${String(model.image_size ?? '—')} px.`
+                : `Pixels; default ${model.image_size ?? 640} (the training size).`
+            }
             error={sizeProblem ?? undefined}
           >
             {(control) => (
@@ -155,7 +188,8 @@ function ExportForm({
                 min={32}
                 max={2048}
                 step={32}
-                value={state.imgsz}
+                disabled={sizeFixed}
+                value={sizeFixed ? String(model.image_size ?? '') : state.imgsz}
                 onChange={(event) => {
                   setState((current) => ({ ...current, imgsz: event.target.value }));
                 }}
@@ -167,7 +201,7 @@ function ExportForm({
               label="FP16 (half)"
               checked={state.half}
               disabledReason={
-                selected.options.half
+                options.half
                   ? null
                   : (selected.half_reason ?? `FP16 is not possible for ${selected.title} here.`)
               }
@@ -177,9 +211,9 @@ function ExportForm({
             />
             <Toggle
               label="Dynamic input shapes"
-              checked={state.dynamic && selected.options.dynamic}
+              checked={state.dynamic && options.dynamic}
               disabledReason={
-                selected.options.dynamic ? null : `${selected.title} takes a fixed input shape.`
+                options.dynamic ? null : `${selected.title} takes a fixed input shape.`
               }
               onChange={(dynamic) => {
                 setState((current) => ({ ...current, dynamic }));
@@ -187,10 +221,8 @@ function ExportForm({
             />
             <Toggle
               label="Simplify the graph"
-              checked={state.simplify && selected.options.simplify}
-              disabledReason={
-                selected.options.simplify ? null : `Not an option for ${selected.title}.`
-              }
+              checked={state.simplify && options.simplify}
+              disabledReason={options.simplify ? null : `Not an option for ${selected.title}.`}
               onChange={(simplify) => {
                 setState((current) => ({ ...current, simplify }));
               }}

@@ -122,7 +122,10 @@ export function ArchitecturePicker({
                 <Check className="absolute top-2.5 right-2.5 size-4 text-sky-600" aria-hidden />
               )}
               <span className="font-mono text-sm font-semibold text-slate-900">{arch.name}</span>
-              <span className="text-xs text-slate-500 capitalize">{arch.size_label}</span>
+              <span className="text-xs text-slate-500 capitalize">
+                {arch.size_label}
+                {arch.task === 'detect' && ' · boxes only'}
+              </span>
               <dl className="mt-2 grid grid-cols-2 gap-x-2 text-xs">
                 <dt className="text-slate-400">Params</dt>
                 <dd className="text-right font-medium text-slate-700 tabular-nums">
@@ -144,8 +147,9 @@ export function ArchitecturePicker({
         })}
       </div>
       <p className="mt-2 text-xs text-slate-400">
-        Parameters and GFLOPs measured for {referenceClasses} classes at {referenceImageSize} px; a
-        one-class crack model is slightly smaller.
+        {selected?.framework === 'rfdetr'
+          ? `Parameters and GFLOPs measured for ${String(referenceClasses)} classes at the model's own resolution (${String(selected.default_image_size)} px); its image size must be a multiple of ${String(selected.image_multiple)}.`
+          : `Parameters and GFLOPs measured for ${String(referenceClasses)} classes at ${String(referenceImageSize)} px; a one-class crack model is slightly smaller.`}
       </p>
       <FieldError id="model-arch-error" message={error} />
     </div>

@@ -12,7 +12,14 @@ export interface CheckpointListProps {
   error: unknown;
 }
 
-/** Checkpoints kept for a session (the best plus the last N), newest epoch first. */
+function fileName(path: string): string {
+  return path.split('/').pop() ?? path;
+}
+
+/**
+ * Checkpoints kept for a session (YOLO: the best plus the last N; RF-DETR: its best weights, and its
+ * resumable last.ckpt while it can resume), newest epoch first, with their files and sizes.
+ */
 export function CheckpointList({ checkpoints, isLoading, error }: CheckpointListProps) {
   if (error !== null && error !== undefined) {
     return (
@@ -24,6 +31,7 @@ export function CheckpointList({ checkpoints, isLoading, error }: CheckpointList
     return <p className="text-sm text-slate-500">No checkpoint saved yet.</p>;
   }
   const rows = [...checkpoints].sort((a, b) => b.epoch - a.epoch);
+  const onDisk = rows.filter((row) => row.exists).reduce((total, row) => total + row.size_bytes, 0);
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm" aria-label="Checkpoints">
@@ -34,6 +42,9 @@ export function CheckpointList({ checkpoints, isLoading, error }: CheckpointList
             </th>
             <th scope="col" className="py-2 pr-3 font-medium">
               Mask mAP50-95
+            </th>
+            <th scope="col" className="py-2 pr-3 font-medium">
+              File
             </th>
             <th scope="col" className="py-2 pr-3 font-medium">
               Size
@@ -65,6 +76,12 @@ export function CheckpointList({ checkpoints, isLoading, error }: CheckpointList
               <td className="py-2 pr-3 tabular-nums">
                 {formatMetric(checkpoint.metrics.mask_map50_95)}
               </td>
+              <td className="py-2 pr-3 font-mono text-xs text-slate-600" title={checkpoint.path}>
+                {fileName(checkpoint.path)}
+                {checkpoint.path.endsWith('.ckpt') && (
+                  <span className="ml-1.5 font-sans text-[11px] text-slate-400">(resumable)</span>
+                )}
+              </td>
               <td className="py-2 pr-3 whitespace-nowrap text-slate-600 tabular-nums">
                 {formatBytes(checkpoint.size_bytes)}
               </td>
@@ -78,6 +95,9 @@ export function CheckpointList({ checkpoints, isLoading, error }: CheckpointList
           ))}
         </tbody>
       </table>
+      <p className="mt-2 text-xs text-slate-500" data-testid="checkpoints-on-disk">
+        {formatBytes(onDisk)} on disk
+      </p>
     </div>
   );
 }

@@ -15,6 +15,7 @@ import {
   OPTIMIZERS,
   SYSTEM_FIELDS,
   type FormErrors,
+  type NumberFieldSpec,
   type NumericField,
   type TrainingFormValues,
 } from './trainingForm';
@@ -27,6 +28,12 @@ export interface HyperparameterFieldsProps {
   augmentationPresets: Record<string, Record<string, number>>;
   onNumberChange: (name: NumericField, value: string) => void;
   onChange: (patch: Partial<Omit<TrainingFormValues, 'numbers'>>) => void;
+  /** Field specs with the chosen architecture's rules (image size multiple); default: YOLO's. */
+  specs?: Record<NumericField, NumberFieldSpec>;
+  /** Whether the chosen framework uses a field (RF-DETR ignores YOLO's optimiser and loss knobs). */
+  uses?: (field: string) => boolean;
+  /** Shown under the augmentation levels (RF-DETR maps them to its own presets). */
+  augmentationNote?: string;
 }
 
 const LEVEL_LABELS: Record<AugmentationLevel, string> = {
@@ -65,18 +72,20 @@ function NumberFields({
   values,
   errors,
   onNumberChange,
+  specs,
   placeholders = {},
 }: {
   names: NumericField[];
   values: TrainingFormValues;
   errors: FormErrors;
   onNumberChange: (name: NumericField, value: string) => void;
+  specs: Record<NumericField, NumberFieldSpec>;
   placeholders?: Partial<Record<NumericField, string>>;
 }) {
   return names.map((name) => (
     <NumberField
       key={name}
-      spec={NUMBER_FIELDS[name]}
+      spec={specs[name]}
       value={values.numbers[name]}
       error={errors[name]}
       placeholder={placeholders[name]}
@@ -144,11 +153,13 @@ function AugmentationLevelPicker({
   presets,
   onChange,
   error,
+  note,
 }: {
   value: AugmentationLevel;
   presets: Record<string, Record<string, number>>;
   onChange: (level: AugmentationLevel) => void;
   error: string | undefined;
+  note: string | undefined;
 }) {
   return (
     <div className="sm:col-span-2 xl:col-span-3">
@@ -193,7 +204,7 @@ function AugmentationLevelPicker({
         })}
       </div>
       <p className="mt-1 text-xs text-slate-500 tabular-nums">
-        {presetSummary(presets[value]) || 'Images are used as they are.'}
+        {note ?? (presetSummary(presets[value]) || 'Images are used as they are.')}
       </p>
       <FieldError id="augmentation-error" message={error} />
     </div>
@@ -209,7 +220,11 @@ export function HyperparameterFields({
   augmentationPresets,
   onNumberChange,
   onChange,
+  specs = NUMBER_FIELDS,
+  uses = () => true,
+  augmentationNote,
 }: HyperparameterFieldsProps) {
+  const used = (names: NumericField[]) => names.filter((name) => uses(name));
   const deviceOptions = (
     devices.includes(values.device) ? devices : [...devices, values.device]
   ).map((device) => ({ value: device, label: deviceLabel(device) }));
@@ -219,7 +234,7 @@ export function HyperparameterFields({
     mixup: String(preset.mixup ?? ''),
     copy_paste: String(preset.copy_paste ?? ''),
   };
-  const shared = { values, errors, onNumberChange };
+  const shared = { values, errors, onNumberChange, specs };
   const [advancedOpen, setAdvancedOpen] = useState(false);
   // An error on a folded field must be visible: open the section.
   const advancedError = [
@@ -228,25 +243,29 @@ export function HyperparameterFields({
     ...SYSTEM_FIELDS,
     ...LOSS_FIELDS,
   ].some((name) => errors[name] !== undefined);
+  const augmentationFields = used(AUGMENTATION_FIELDS);
+  const lossFields = used(LOSS_FIELDS);
 
   return (
     <div className="space-y-6">
       <FieldGroup title="Basic">
-        <NumberFields names={BASIC_FIELDS} {...shared} />
-        <SelectField<OptimizerType>
-          label="Optimizer"
-          name="optimizer"
-          value={values.optimizer}
-          options={OPTIMIZERS.map((optimizer) => ({
-            value: optimizer,
-            label: optimizer === 'auto' ? 'auto (Ultralytics picks)' : optimizer,
-          }))}
-          error={errors.optimizer}
-          hint="SGD suits long runs; AdamW converges faster on small data"
-          onChange={(optimizer) => {
-            onChange({ optimizer });
-          }}
-        />
+        <NumberFields names={used(BASIC_FIELDS)} {...shared} />
+        {uses('optimizer') && (
+          <SelectField<OptimizerType>
+            label="Optimizer"
+            name="optimizer"
+            value={values.optimizer}
+            options={OPTIMIZERS.map((optimizer) => ({
+              value: optimizer,
+              label: optimizer === 'auto' ? 'auto (Ultralytics picks)' : optimizer,
+            }))}
+            error={errors.optimizer}
+            hint="SGD suits long runs; AdamW converges faster on small data"
+            onChange={(optimizer) => {
+              onChange({ optimizer });
+            }}
+          />
+        )}
         <SelectField
           label="Device"
           name="device"
@@ -266,6 +285,7 @@ export function HyperparameterFields({
           value={values.augmentation_level}
           presets={augmentationPresets}
           error={errors.augmentation_level}
+          note={augmentationNote}
           onChange={(augmentation_level) => {
             onChange({ augmentation_level });
           }}
@@ -291,7 +311,7 @@ export function HyperparameterFields({
         </summary>
         <div className="space-y-6 border-t border-slate-200 px-4 py-4">
           <FieldGroup title="Optimiser and learning rate">
-            <NumberFields names={OPTIMISER_FIELDS} {...shared} />
+            <NumberFields names={used(OPTIMISER_FIELDS)} {...shared} />
             <div className="flex items-start gap-2 pt-6">
               <input
                 id="cosine-lr"
@@ -309,22 +329,26 @@ export function HyperparameterFields({
               </label>
             </div>
           </FieldGroup>
-          <FieldGroup
-            title="Augmentation overrides"
-            description="Leave blank to use the chosen level's values (shown as placeholders)."
-          >
-            <NumberFields
-              names={AUGMENTATION_FIELDS}
-              placeholders={levelPlaceholders}
-              {...shared}
-            />
-          </FieldGroup>
+          {augmentationFields.length > 0 && (
+            <FieldGroup
+              title="Augmentation overrides"
+              description="Leave blank to use the chosen level's values (shown as placeholders)."
+            >
+              <NumberFields
+                names={augmentationFields}
+                placeholders={levelPlaceholders}
+                {...shared}
+              />
+            </FieldGroup>
+          )}
           <FieldGroup title="System and checkpoints">
-            <NumberFields names={SYSTEM_FIELDS} {...shared} />
+            <NumberFields names={used(SYSTEM_FIELDS)} {...shared} />
           </FieldGroup>
-          <FieldGroup title="Loss gains and validation">
-            <NumberFields names={LOSS_FIELDS} {...shared} />
-          </FieldGroup>
+          {lossFields.length > 0 && (
+            <FieldGroup title="Loss gains and validation">
+              <NumberFields names={lossFields} {...shared} />
+            </FieldGroup>
+          )}
         </div>
       </details>
     </div>

@@ -14,13 +14,19 @@ export interface WeightsChoiceProps {
   onModeChange: (mode: WeightsMode) => void;
   onWeightsChange: (weights: string) => void;
   modelArch: string;
-  /** The official .pt of this architecture is already in the models directory. */
+  /** The official weights of this architecture are already on the server. */
   officialCached: boolean;
   online: boolean;
   officialWeightsDir: string;
-  /** Registered Ultralytics models (undefined while loading or when the registry is unavailable). */
+  /** Registered models of the architecture's framework (undefined while loading or unavailable). */
   models: RegisteredModel[] | undefined;
   error: string | undefined;
+  /** 'ultralytics' (default) or 'rfdetr': where official weights come from and what files fit. */
+  framework?: string;
+  /** File name of the official weights (rf-detr-seg-nano.pt); default `<arch>.pt`. */
+  weightsFile?: string;
+  /** RF-DETR's weights cache on the server ($RF_HOME). */
+  rfdetrWeightsDir?: string;
 }
 
 interface OptionProps {
@@ -66,6 +72,22 @@ function Option({ value, current, title, icon, onSelect, children }: OptionProps
   );
 }
 
+function rfdetrExplanation(file: string, cached: boolean, online: boolean, dir: string): ReactNode {
+  if (cached) return <>{file} is in the RF-DETR weights cache: training starts from it.</>;
+  if (online)
+    return (
+      <>
+        {file} is downloaded from Roboflow into {dir} when the run starts.
+      </>
+    );
+  return (
+    <span className="text-amber-700" data-testid="rfdetr-scratch-notice">
+      This machine is offline and {file} is not in the RF-DETR weights cache ({dir}): the run will
+      train from scratch. Copy the file there to start from pretrained weights.
+    </span>
+  );
+}
+
 function officialExplanation(
   modelArch: string,
   cached: boolean,
@@ -90,17 +112,19 @@ function modelLabel(model: RegisteredModel): string {
   return parts.filter(Boolean).join(' · ');
 }
 
-/** A registered model from a list, or a .pt file under models/ or uploads/ by path. */
+/** A registered model from a list, or a weights file under models/ or uploads/ by path. */
 function CustomWeights({
   models,
   weights,
   error,
   onChange,
+  suffix,
 }: {
   models: RegisteredModel[] | undefined;
   weights: string;
   error: string | undefined;
   onChange: (weights: string) => void;
+  suffix: string;
 }) {
   const [byPath, setByPath] = useState(false);
   const hasModels = models !== undefined && models.length > 0;
@@ -132,7 +156,7 @@ function CustomWeights({
                 {modelLabel(model)}
               </option>
             ))}
-            <option value={BY_PATH}>A .pt file by path…</option>
+            <option value={BY_PATH}>A {suffix} file by path…</option>
           </select>
         </div>
       )}
@@ -147,7 +171,7 @@ function CustomWeights({
             type="text"
             value={weights}
             maxLength={500}
-            placeholder="models/my-cracks/best.pt"
+            placeholder={`models/my-cracks/best${suffix}`}
             aria-invalid={error !== undefined}
             aria-describedby={describedBy}
             onChange={(event) => {
@@ -176,8 +200,12 @@ export function WeightsChoice({
   officialWeightsDir,
   models,
   error,
+  framework = 'ultralytics',
+  weightsFile,
+  rfdetrWeightsDir = '',
 }: WeightsChoiceProps) {
   const unavailable = !officialCached && !online;
+  const rfdetr = framework === 'rfdetr';
   return (
     <div>
       <div role="radiogroup" aria-label="Starting weights" className="grid gap-3 lg:grid-cols-3">
@@ -194,7 +222,14 @@ export function WeightsChoice({
           }
           onSelect={onModeChange}
         >
-          {officialExplanation(modelArch, officialCached, online, officialWeightsDir)}
+          {rfdetr
+            ? rfdetrExplanation(
+                weightsFile ?? `${modelArch}.pth`,
+                officialCached,
+                online,
+                rfdetrWeightsDir,
+              )
+            : officialExplanation(modelArch, officialCached, online, officialWeightsDir)}
         </Option>
         <Option
           value="custom"
@@ -203,8 +238,9 @@ export function WeightsChoice({
           icon={<FileBox className="size-4 text-slate-400" aria-hidden="true" />}
           onSelect={onModeChange}
         >
-          A registered model id, or an Ultralytics .pt file under models/ or uploads/ in the data
-          directory.
+          {rfdetr
+            ? 'A registered RF-DETR model, or an RF-DETR .pth checkpoint under models/ or uploads/ in the data directory.'
+            : 'A registered model id, or an Ultralytics .pt file under models/ or uploads/ in the data directory.'}
         </Option>
         <Option
           value="scratch"
@@ -217,7 +253,13 @@ export function WeightsChoice({
         </Option>
       </div>
       {mode === 'custom' && (
-        <CustomWeights models={models} weights={weights} error={error} onChange={onWeightsChange} />
+        <CustomWeights
+          models={models}
+          weights={weights}
+          error={error}
+          onChange={onWeightsChange}
+          suffix={rfdetr ? '.pth' : '.pt'}
+        />
       )}
       <FieldError id="weights-error" message={error} />
     </div>

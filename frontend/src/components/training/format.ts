@@ -112,6 +112,8 @@ const METRIC_LABELS: Record<string, string> = {
   train_seg_loss: 'Train seg loss',
   train_cls_loss: 'Train cls loss',
   train_dfl_loss: 'Train DFL loss',
+  train_giou_loss: 'Train GIoU loss',
+  train_dice_loss: 'Train mask Dice loss',
   val_box_loss: 'Val box loss',
   val_seg_loss: 'Val seg loss',
   val_cls_loss: 'Val cls loss',

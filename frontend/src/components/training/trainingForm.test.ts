@@ -1,19 +1,30 @@
 import { ApiError } from '@/services/errors';
 import { TrainingRequestError } from '@/services/training.service';
-import { CONFIG } from '@/pages/Training/testing/fixtures';
+import { ARCHITECTURES, CONFIG, DEFAULTS } from '@/pages/Training/testing/fixtures';
 
 import { formatDuration, formatLearningRate, formatParameters } from './format';
 import { queueText, runsAhead } from './queue';
 import {
   checkNumber,
   errorsFromApi,
+  fieldSpecs,
   FORM_ERROR,
+  imageSizeSpec,
   initialFormValues,
+  nearestMultiples,
   NUMBER_FIELDS,
   rangeHint,
   toCreateRequest,
+  usesField,
   validateForm,
+  withArchitecture,
 } from './trainingForm';
+
+function architecture(name: string) {
+  const found = ARCHITECTURES.items.find((arch) => arch.name === name);
+  if (found === undefined) throw new Error(name);
+  return found;
+}
 
 describe('training form', () => {
   it('starts from the defaults and turns them back into the same configuration', () => {
@@ -43,7 +54,9 @@ describe('training form', () => {
     expect(checkNumber(NUMBER_FIELDS.epochs, '')).toBe('Required');
     expect(checkNumber(NUMBER_FIELDS.epochs, '1.5')).toBe('Enter a whole number');
     expect(checkNumber(NUMBER_FIELDS.epochs, '0')).toBe('Must be between 1–1,000');
-    expect(checkNumber(NUMBER_FIELDS.image_size, '100')).toBe('Must be a multiple of 32');
+    expect(checkNumber(NUMBER_FIELDS.image_size, '100')).toBe(
+      'Must be a multiple of 32 (nearest: 96 or 128)',
+    );
     expect(checkNumber(NUMBER_FIELDS.learning_rate, '0.2')).toBe('Must be between 0.0001–0.1');
     expect(checkNumber(NUMBER_FIELDS.mosaic, '')).toBeNull();
     expect(checkNumber(NUMBER_FIELDS.momentum, 'abc')).toBe('Enter a number');
@@ -51,6 +64,50 @@ describe('training form', () => {
     expect(validateForm({ ...initialFormValues(CONFIG), dataset_id: '' })).toEqual({
       dataset_id: 'Choose a dataset',
     });
+  });
+
+  it('applies the resolution rule of RF-DETR sizes with the nearest valid values', () => {
+    const segNano = architecture('rfdetr-seg-nano');
+    expect(nearestMultiples(100, 12)).toEqual([96, 108]);
+    expect(nearestMultiples(20, 24)).toEqual([48]);
+    expect(imageSizeSpec(segNano).multipleOf).toBe(12);
+    expect(checkNumber(imageSizeSpec(segNano), '96')).toBeNull();
+    expect(checkNumber(imageSizeSpec(segNano), '100')).toBe(
+      'Must be a multiple of 12 (nearest: 96 or 108)',
+    );
+    expect(checkNumber(imageSizeSpec(architecture('rfdetr-seg-small')), '100')).toBe(
+      'Must be a multiple of 24 (nearest: 96 or 120)',
+    );
+    const values = { ...initialFormValues(CONFIG), dataset_id: 'd1' };
+    const invalid = { ...values, numbers: { ...values.numbers, image_size: '100' } };
+    expect(validateForm(invalid, fieldSpecs(segNano))).toHaveProperty('image_size');
+  });
+
+  it('switches to the RF-DETR defaults and back, keeping what the user typed elsewhere', () => {
+    const yolo = architecture('yolov8n-seg');
+    const segNano = architecture('rfdetr-seg-nano');
+    const start = { ...initialFormValues(CONFIG), dataset_id: 'd1' };
+    const typed = { ...start, numbers: { ...start.numbers, epochs: '7' } };
+    const rfdetr = withArchitecture(typed, segNano, yolo, DEFAULTS);
+    expect(rfdetr.model_arch).toBe('rfdetr-seg-nano');
+    expect(rfdetr.numbers.learning_rate).toBe('0.0001');
+    expect(rfdetr.numbers.batch_size).toBe('4');
+    expect(rfdetr.numbers.image_size).toBe('312');
+    expect(rfdetr.numbers.epochs).toBe('7');
+    // Seg Small takes multiples of 24: 108 is not one, so its own resolution comes in; 312 is kept.
+    const odd = { ...rfdetr, numbers: { ...rfdetr.numbers, image_size: '108' } };
+    const small = architecture('rfdetr-seg-small');
+    expect(withArchitecture(odd, small, segNano, DEFAULTS).numbers.image_size).toBe('384');
+    expect(withArchitecture(rfdetr, small, segNano, DEFAULTS).numbers.image_size).toBe('312');
+    const back = withArchitecture(rfdetr, yolo, segNano, DEFAULTS);
+    expect(back.numbers).toMatchObject({
+      learning_rate: '0.01',
+      batch_size: '16',
+      image_size: '640',
+    });
+    expect(usesField(DEFAULTS.framework_fields, 'rfdetr', 'momentum')).toBe(false);
+    expect(usesField(DEFAULTS.framework_fields, 'rfdetr', 'learning_rate')).toBe(true);
+    expect(usesField(DEFAULTS.framework_fields, 'ultralytics', 'momentum')).toBe(true);
   });
 
   it('assigns the API errors to their fields', () => {

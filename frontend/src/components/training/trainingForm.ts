@@ -5,9 +5,11 @@
 import { errorMessage } from '@/services/errors';
 import {
   TrainingRequestError,
+  type Architecture,
   type AugmentationLevel,
   type OptimizerType,
   type TrainingConfig,
+  type TrainingDefaults,
   type TrainingSessionCreate,
 } from '@/services/training.service';
 
@@ -344,6 +346,16 @@ export function rangeHint(spec: NumberFieldSpec): string {
   return parts.join(', ');
 }
 
+/** The valid sizes around `value` (as the API words it): 100 with multiple 12 -> [96, 108]. */
+export function nearestMultiples(value: number, multiple: number, min = 32, max = 2048): number[] {
+  const below = Math.floor(value / multiple) * multiple;
+  const valid = [below, below + multiple].filter((size) => size >= min && size <= max);
+  if (valid.length > 0) return valid;
+  return [
+    value < min ? Math.ceil(min / multiple) * multiple : Math.floor(max / multiple) * multiple,
+  ];
+}
+
 /** The client-side problem of one numeric field, or null. */
 export function checkNumber(spec: NumberFieldSpec, text: string): string | null {
   const trimmed = text.trim();
@@ -353,21 +365,86 @@ export function checkNumber(spec: NumberFieldSpec, text: string): string | null 
   if (spec.integer && !Number.isInteger(value)) return 'Enter a whole number';
   if (value < spec.min || value > spec.max) return `Must be between ${rangeText(spec)}`;
   if (spec.multipleOf !== undefined && value % spec.multipleOf !== 0) {
-    return `Must be a multiple of ${spec.multipleOf}`;
+    const nearest = nearestMultiples(value, spec.multipleOf, spec.min, spec.max).join(' or ');
+    return `Must be a multiple of ${spec.multipleOf} (nearest: ${nearest})`;
   }
   return null;
 }
 
-export function validateForm(values: TrainingFormValues): FormErrors {
+/** The image-size field of an architecture: its own multiple (RF-DETR Seg: 12 or 24). */
+export function imageSizeSpec(arch: Architecture | undefined): NumberFieldSpec {
+  const base = NUMBER_FIELDS.image_size;
+  const multiple = arch?.image_multiple ?? 32;
+  if (multiple === base.multipleOf) return base;
+  return {
+    ...base,
+    step: multiple,
+    multipleOf: multiple,
+    help: `Square training size in pixels; ${arch?.name ?? 'this model'} needs a multiple of ${multiple}`,
+  };
+}
+
+/** The specs of the form, with the image-size rule of the chosen architecture. */
+export function fieldSpecs(arch: Architecture | undefined): Record<NumericField, NumberFieldSpec> {
+  return { ...NUMBER_FIELDS, image_size: imageSizeSpec(arch) };
+}
+
+/** Whether `framework` uses a configuration field (the API lists them; absent = all fields). */
+export function usesField(
+  fields: Record<string, string[]> | undefined,
+  framework: string | undefined,
+  name: string,
+): boolean {
+  const list = framework === undefined ? undefined : fields?.[framework];
+  return list === undefined || list.includes(name);
+}
+
+/**
+ * The form after choosing another architecture. Changing framework brings that framework's defaults
+ * (RF-DETR: AdamW-style learning rate, batch 4, its own resolution; back to YOLO: the YOLO defaults);
+ * within RF-DETR, an image size the new size cannot take becomes its default resolution.
+ */
+export function withArchitecture(
+  values: TrainingFormValues,
+  next: Architecture,
+  previous: Architecture | undefined,
+  defaults: TrainingDefaults,
+): TrainingFormValues {
+  const numbers = { ...values.numbers };
+  if (previous?.framework !== next.framework) {
+    const own = defaults.framework_defaults?.[next.framework] ?? {};
+    const left =
+      previous === undefined ? {} : (defaults.framework_defaults?.[previous.framework] ?? {});
+    // Only what differs between the frameworks changes; the user's other numbers stay.
+    for (const name of new Set([...Object.keys(own), ...Object.keys(left)])) {
+      if (!(name in NUMBER_FIELDS)) continue;
+      const field = name as NumericField;
+      const value = own[field] ?? defaults.config[field];
+      numbers[field] = numberText(typeof value === 'number' ? value : null);
+    }
+    numbers.image_size = String(
+      next.framework === 'ultralytics' ? defaults.config.image_size : next.default_image_size,
+    );
+  } else if (Number(numbers.image_size) % next.image_multiple !== 0) {
+    numbers.image_size = String(next.default_image_size);
+  }
+  return { ...values, model_arch: next.name, numbers };
+}
+
+export function validateForm(
+  values: TrainingFormValues,
+  specs: Record<NumericField, NumberFieldSpec> = NUMBER_FIELDS,
+  weightsSuffix = '.pt',
+): FormErrors {
   const errors: FormErrors = {};
   if (values.dataset_id === '') errors.dataset_id = 'Choose a dataset';
   if (values.model_arch === '') errors.model_arch = 'Choose a model';
   if (values.weightsMode === 'custom' && values.weights.trim() === '') {
-    errors.weights = 'Enter a model id or a .pt path under models/ or uploads/';
+    errors.weights = `Enter a model id or a ${weightsSuffix} path under models/ or uploads/`;
   }
   if (values.device.trim() === '') errors.device = 'Choose a device';
   if (values.name.length > 200) errors.name = 'At most 200 characters';
-  for (const spec of Object.values(NUMBER_FIELDS)) {
+  for (const spec of Object.values(specs)) {
     const problem = checkNumber(spec, values.numbers[spec.name]);
     if (problem !== null) errors[spec.name] = problem;
   }

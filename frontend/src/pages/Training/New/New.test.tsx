@@ -135,6 +135,41 @@ describe('New training form', { timeout: 30_000 }, () => {
     ).toBeInTheDocument();
   });
 
+  it('offers RF-DETR with its resolution rule, its defaults and the from-scratch notice', async () => {
+    const { posted } = trainingApi(() => jsonResponse(detail(), 201));
+    await renderForm();
+    await userEvent.click(screen.getByRole('radio', { name: 'RF-DETR Seg' }));
+
+    expect(screen.getByRole('radio', { name: 'rfdetr-seg-nano' })).toBeChecked();
+    expect(field('Image size')).toHaveValue(312);
+    expect(field('Initial learning rate (lr0)')).toHaveValue(0.0001);
+    expect(screen.queryByLabelText('Optimizer', { selector: 'select' })).toBeNull();
+    expect(screen.getByTestId('rfdetr-scratch-notice')).toHaveTextContent(
+      /offline and rf-detr-seg-nano\.pt is not in the RF-DETR weights cache.*train from scratch/,
+    );
+
+    await userEvent.clear(field('Image size'));
+    await userEvent.type(field('Image size'), '100');
+    await userEvent.click(screen.getByRole('button', { name: 'Start training' }));
+    expect(
+      await screen.findByText('Must be a multiple of 12 (nearest: 96 or 108)'),
+    ).toBeInTheDocument();
+    expect(posted).toHaveLength(0);
+
+    await userEvent.clear(field('Image size'));
+    await userEvent.type(field('Image size'), '96');
+    await userEvent.click(screen.getByRole('button', { name: 'Start training' }));
+    await waitFor(() => {
+      expect(posted).toHaveLength(1);
+    });
+    expect(posted[0]).toMatchObject({
+      model_arch: 'rfdetr-seg-nano',
+      image_size: 96,
+      learning_rate: 0.0001,
+      batch_size: 4,
+    });
+  });
+
   it('checks ranges before sending anything', async () => {
     const { posted } = trainingApi(() => jsonResponse(detail(), 201));
     await renderForm();
@@ -145,7 +180,7 @@ describe('New training form', { timeout: 30_000 }, () => {
     await userEvent.click(screen.getByRole('button', { name: 'Start training' }));
 
     expect(await screen.findByText('Must be between 1–1,000')).toBeInTheDocument();
-    expect(screen.getByText('Must be a multiple of 32')).toBeInTheDocument();
+    expect(screen.getByText('Must be a multiple of 32 (nearest: 96 or 128)')).toBeInTheDocument();
     expect(field('Epochs')).toHaveAttribute('aria-invalid', 'true');
     expect(posted).toHaveLength(0);
   });

@@ -13,10 +13,13 @@ import { queueText, runsAhead } from '@/components/training/queue';
 import { WeightsChoice } from '@/components/training/WeightsChoice';
 import {
   errorsFromApi,
+  fieldSpecs,
   FORM_ERROR,
   initialFormValues,
   toCreateRequest,
+  usesField,
   validateForm,
+  withArchitecture,
   type FormErrors,
   type NumericField,
   type TrainingFormValues,
@@ -69,6 +72,10 @@ function SummaryRow({ label, value }: { label: string; value: string }) {
   );
 }
 
+const RFDETR_AUGMENTATION_NOTE =
+  'RF-DETR: none = no augmentation; light, medium and heavy = its flips and scale jitter ' +
+  '(light and heavy use its Albumentations presets when rfdetr[augment] is installed).';
+
 const WEIGHTS_LABELS = {
   official: 'Official pretrained',
   custom: 'My weights',
@@ -90,7 +97,11 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
     dataset_id: datasets[0]?.id ?? '',
   }));
   const [errors, setErrors] = useState<FormErrors>({});
-  const weightModels = useStartingWeightModels(values.weightsMode === 'custom');
+  const selectedArch = catalogue.items.find((arch) => arch.name === values.model_arch);
+  const framework = selectedArch?.framework ?? 'ultralytics';
+  const specs = fieldSpecs(selectedArch);
+  const uses = (field: string) => usesField(defaults.framework_fields, framework, field);
+  const weightModels = useStartingWeightModels(values.weightsMode === 'custom', framework);
 
   const clearError = (...names: string[]) => {
     setErrors((previous) => {
@@ -108,16 +119,25 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
     setValues((previous) => ({ ...previous, ...patch }));
     clearError(...Object.keys(patch), ...('weightsMode' in patch ? ['weights'] : []));
   };
+  const changeArchitecture = (name: string) => {
+    const next = catalogue.items.find((arch) => arch.name === name);
+    if (next === undefined) return;
+    setValues((previous) => {
+      const before = catalogue.items.find((arch) => arch.name === previous.model_arch);
+      const updated = withArchitecture(previous, next, before, defaults);
+      return before?.framework === next.framework ? updated : { ...updated, weights: '' };
+    });
+    clearError('model_arch', 'image_size', 'weights', 'device');
+  };
   const changeNumber = (name: NumericField, value: string) => {
     setValues((previous) => ({ ...previous, numbers: { ...previous.numbers, [name]: value } }));
     clearError(name);
   };
 
-  const selectedArch = catalogue.items.find((arch) => arch.name === values.model_arch);
   const selectedDataset = datasets.find((dataset) => dataset.id === values.dataset_id);
 
   const submit = () => {
-    const problems = validateForm(values);
+    const problems = validateForm(values, specs, framework === 'rfdetr' ? '.pth' : '.pt');
     if (Object.keys(problems).length > 0) {
       setErrors({ ...problems, [FORM_ERROR]: 'Some settings need attention: see the fields.' });
       return;
@@ -158,16 +178,17 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
           />
         </Card>
 
-        <Card title="Model" description="Segmentation architectures of Ultralytics.">
+        <Card
+          title="Model"
+          description="Ultralytics YOLO segmentation, RF-DETR detection and RF-DETR segmentation."
+        >
           <ArchitecturePicker
             architectures={catalogue.items}
             value={values.model_arch}
             referenceClasses={catalogue.reference_classes}
             referenceImageSize={catalogue.reference_image_size}
             error={errors.model_arch}
-            onChange={(model_arch) => {
-              change({ model_arch });
-            }}
+            onChange={changeArchitecture}
           />
           <h3 className="mt-6 text-sm font-semibold text-slate-900">Starting weights</h3>
           <div className="mt-2">
@@ -178,6 +199,9 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
               officialCached={selectedArch?.official_weights_available ?? false}
               online={defaults.online}
               officialWeightsDir={defaults.official_weights_dir}
+              framework={framework}
+              weightsFile={selectedArch?.weights_file}
+              rfdetrWeightsDir={defaults.rfdetr_weights_dir}
               models={weightModels.data}
               error={errors.weights}
               onModeChange={(weightsMode) => {
@@ -199,6 +223,9 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
             augmentationPresets={defaults.augmentation_presets}
             onNumberChange={changeNumber}
             onChange={change}
+            specs={specs}
+            uses={uses}
+            augmentationNote={framework === 'rfdetr' ? RFDETR_AUGMENTATION_NOTE : undefined}
           />
         </Card>
       </div>
@@ -244,6 +271,10 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
             <SummaryRow
               label="Batch × image"
               value={`${values.numbers.batch_size || '—'} × ${values.numbers.image_size || '—'} px`}
+            />
+            <SummaryRow
+              label="Image size rule"
+              value={`multiple of ${String(selectedArch?.image_multiple ?? 32)}`}
             />
             <SummaryRow label="Device" value={values.device} />
           </dl>

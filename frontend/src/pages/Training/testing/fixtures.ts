@@ -66,6 +66,29 @@ export const DEFAULTS: TrainingDefaults = {
   online: false,
   official_weights_dir: 'models/official',
   primary_metric: 'mask_map50_95',
+  rfdetr_weights_dir: '/root/.roboflow/models',
+  framework_defaults: {
+    rfdetr: { learning_rate: 0.0001, weight_decay: 0.0001, warmup_epochs: 0, batch_size: 4 },
+  },
+  framework_fields: {
+    rfdetr: [
+      'model_arch',
+      'pretrained',
+      'weights',
+      'image_size',
+      'epochs',
+      'batch_size',
+      'learning_rate',
+      'weight_decay',
+      'cosine_lr',
+      'warmup_epochs',
+      'patience',
+      'augmentation_level',
+      'device',
+      'num_workers',
+      'seed',
+    ],
+  },
 };
 
 function arch(
@@ -88,6 +111,34 @@ function arch(
     gflops,
     layers: 151,
     official_weights_available: false,
+    image_multiple: 32,
+    default_image_size: 640,
+    weights_file: `${name}.pt`,
+  };
+}
+
+function rfdetrArch(
+  name: string,
+  size: string,
+  multiple: number,
+  resolution: number,
+): Architecture {
+  const segment = name.includes('-seg-');
+  return {
+    name,
+    family: segment ? 'rfdetr-seg' : 'rfdetr',
+    family_label: segment ? 'RF-DETR Seg' : 'RF-DETR',
+    size,
+    size_label: size,
+    framework: 'rfdetr',
+    task: segment ? 'segment' : 'detect',
+    parameters: 33_541_495,
+    gflops: 42.2,
+    layers: 366,
+    official_weights_available: false,
+    image_multiple: multiple,
+    default_image_size: resolution,
+    weights_file: `rf-detr-${name.replace('rfdetr-', '')}.pt`,
   };
 }
 
@@ -100,7 +151,11 @@ export const ARCHITECTURES: ArchitecturesResponse = {
     arch('yolov8s-seg', 'yolov8', 's', 11_821_056, 40.3),
     arch('yolov9c-seg', 'yolov9', 'c', 27_897_120, 149.3),
     arch('yolo11n-seg', 'yolo11', 'n', 2_868_664, 10.0),
+    rfdetrArch('rfdetr-nano', 'nano', 32, 384),
+    rfdetrArch('rfdetr-seg-nano', 'nano', 12, 312),
+    rfdetrArch('rfdetr-seg-small', 'small', 24, 384),
   ],
+  rfdetr_version: '1.11.2',
 };
 
 export const DATASET: Dataset = {
