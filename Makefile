@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run dev test test-backend test-frontend test-e2e lint api-client chromium clean help
+.PHONY: install run dev test test-backend test-frontend test-e2e lint api-client test-tools clean help
 
 help:
 	@echo "make run    install everything, create demo data, serve http://$(HOST):$(PORT)"
@@ -50,21 +50,28 @@ dev: install
 	(cd frontend && npm run dev) & \
 	wait
 
-chromium:
-	@test -x $(CHROMIUM) || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Chromium is needed for the browser tests: sudo apt-get install -y chromium"; exit 1; fi; }
+# System tools the tests use: Chromium (browser tests) and docker-compose (static check of the
+# deployment files; there is no Docker engine on CI machines). Installed with apt when running as root.
+TEST_TOOLS := $(CHROMIUM):chromium /usr/bin/docker-compose:docker-compose
+test-tools:
+	@for tool in $(TEST_TOOLS); do \
+	  path=$${tool%%:*}; pkg=$${tool##*:}; \
+	  test -x $$path && continue; \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkg >/dev/null) || exit 1; \
+	  else echo "$$pkg is needed for the tests: sudo apt-get install -y $$pkg"; exit 1; fi; \
+	done
 
-test: install chromium
+test: install test-tools
 	$(MAKE) test-backend test-frontend test-e2e
 
-test-backend: $(PY_STAMP)
+test-backend: $(PY_STAMP) test-tools
 	$(BIN)/pytest backend/tests -m "not e2e" $(PYTEST_ARGS)
 
 test-frontend: $(NODE_STAMP)
 	cd frontend && npm run lint && npm run typecheck && npm test && npm run check:api && npm run format:check
 
-test-e2e: install chromium
+test-e2e: install test-tools
 	$(BIN)/pytest backend/tests -m e2e $(PYTEST_ARGS)
 
 lint: $(PY_STAMP) $(NODE_STAMP)

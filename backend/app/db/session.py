@@ -20,6 +20,21 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _create_pooled_engine(url: str) -> Engine:
+    """PostgreSQL: a bounded pool per process. Every job worker is its own process with its own pool,
+    so API pool + slots x worker pool must stay under the server's max_connections (see DEPLOYMENT.md)."""
+    from app.config import get_settings
+
+    settings = get_settings()
+    return create_engine(
+        url,
+        pool_pre_ping=True,  # survive a PostgreSQL restart or an idle connection dropped by a proxy
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_recycle=settings.db_pool_recycle_s or -1,
+    )
+
+
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
     """One engine per URL per process (worker processes build their own)."""
@@ -27,7 +42,7 @@ def get_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _configure_sqlite)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        engine = _create_pooled_engine(url)
     return engine
 
 

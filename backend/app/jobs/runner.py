@@ -53,17 +53,25 @@ def _snapshot(job: Job) -> JobSnapshot:
 
 
 def gpu_count() -> int:
-    """GPUs visible through NVML (0 without NVIDIA driver); cheap and never imports torch."""
+    """GPUs this process may use: NVML's count (0 without NVIDIA driver), limited by CUDA_VISIBLE_DEVICES
+    when set (a celery worker slot sees only its own GPU). Cheap; never imports torch."""
     try:
         import pynvml
 
         pynvml.nvmlInit()
         try:
-            return int(pynvml.nvmlDeviceGetCount())
+            count = int(pynvml.nvmlDeviceGetCount())
         finally:
             pynvml.nvmlShutdown()
     except Exception:
         return 0
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if visible is None:
+        return count
+    ids = [part for part in visible.split(",") if part.strip()]
+    if any(part.strip().startswith("-") for part in ids):  # "-1": none (CUDA stops at the first invalid id)
+        return 0
+    return min(count, len(ids))
 
 
 def queue_slots(settings: Settings) -> dict[str, int]:
@@ -88,6 +96,24 @@ def _log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return ""
+
+
+# Public names for the other runners (app/jobs/celery_app.py, celery_runner.py)
+snapshot_of = _snapshot
+log_tail = _log_tail
+
+
+def call_on_lost(settings: Settings, job: JobSnapshot, reason: str, *, interrupted: bool) -> None:
+    """Runs the kind's `on_lost` hook (never raises)."""
+    try:
+        hook = get_kind(job.kind).on_lost
+    except KeyError:
+        return
+    if hook is not None:
+        try:
+            hook(settings, job, reason, interrupted)
+        except Exception:
+            log.exception("on_lost hook of job %s failed", job.id)
 
 
 def submit_job(
@@ -308,14 +334,20 @@ def run_job_inline(settings: Settings, job_id: str) -> str:
     return execute_job(settings, job_id, worker=f"inline:{os.getpid()}")
 
 
-_RUNNERS: dict[str, LocalRunner] = {}
+_RUNNERS: dict[str, JobRunner] = {}
 
 
-def get_runner(settings: Settings) -> LocalRunner:
-    """The runner serving this database in this process (created on first use)."""
+def get_runner(settings: Settings) -> JobRunner:
+    """The runner serving this database in this process (created on first use): CRACKDET_RUNNER=local
+    (worker processes here) or celery (worker slots on any machine, app/jobs/celery_runner.py)."""
     key = settings.resolved_database_url
     if key not in _RUNNERS:
-        _RUNNERS[key] = LocalRunner(settings)
+        if settings.runner == "celery":
+            from app.jobs.celery_runner import CeleryRunner
+
+            _RUNNERS[key] = CeleryRunner(settings)
+        else:
+            _RUNNERS[key] = LocalRunner(settings)
     return _RUNNERS[key]
 
 

@@ -23,12 +23,13 @@ from app.jobs.registry import get_kind
 from app.utils.logger import configure_logging
 
 SETTINGS_ENV = "CRACKDET_WORKER_SETTINGS"
-HEARTBEAT_INTERVAL_S = 5.0
+WORKER_NAME_ENV = "CRACKDET_JOB_WORKER_NAME"  # set by a celery slot: "celery:<slot>"
+FINISHED_STATUSES = ("completed", "failed", "stopped", "cancelled", "interrupted")
 log = logging.getLogger("app.jobs.worker")
 
 
 def _heartbeat(settings: Settings, job_id: str, stop: threading.Event) -> None:
-    while not stop.wait(HEARTBEAT_INTERVAL_S):
+    while not stop.wait(settings.worker_heartbeat_interval_s):
         try:
             with session_scope(settings.resolved_database_url) as db:
                 job = db.get(Job, job_id)
@@ -57,6 +58,8 @@ def execute_job(settings: Settings, job_id: str, worker: str) -> str:
         if job.stop_requested and job.status == "queued":
             job.status = "cancelled"
             return "cancelled"
+        if job.status in FINISHED_STATUSES:  # cancelled or declared lost before this process started
+            return job.status
         job.status, job.worker = "running", worker
         job.started_at = job.heartbeat_at = utcnow()
         kind_name, params = job.kind, dict(job.params)
@@ -80,7 +83,7 @@ def execute_job(settings: Settings, job_id: str, worker: str) -> str:
     return "completed"
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Linux: the kernel sends SIGTERM to this process if the server that started it dies."""
     if sys.platform.startswith("linux"):
         try:
@@ -90,14 +93,21 @@ def _die_with_parent() -> None:
             pass
 
 
+_die_with_parent = die_with_parent  # the name the prediction worker imports
+
+
 def main() -> int:
     if len(sys.argv) != 2:
         print("usage: python -m app.jobs.worker JOB_ID", file=sys.stderr)
         return 2
-    _die_with_parent()
+    die_with_parent()
     settings = Settings.model_validate_json(os.environ[SETTINGS_ENV])
     configure_logging(settings.log_level)
-    execute_job(settings, sys.argv[1], worker=f"local:{os.getpid()}")
+    if settings.runner == "celery":  # announce this job's training events to the API over Redis
+        from app.jobs.live import install_event_publisher
+
+        install_event_publisher(settings.redis_url)
+    execute_job(settings, sys.argv[1], worker=os.environ.get(WORKER_NAME_ENV) or f"local:{os.getpid()}")
     return 0
 
 

@@ -37,6 +37,7 @@ class GpuStats(BaseModel):
     clock_sm_mhz: int | None = None
     clock_mem_mhz: int | None = None
     processes: list[GpuProcessStats] = Field(default_factory=list)
+    host: str = Field(default="", description="The machine the GPU is in: the API's or a worker node's")
 
 
 class HostStats(BaseModel):
@@ -60,6 +61,30 @@ class HostStats(BaseModel):
     disk_percent: float | None = None
 
 
+class WorkerSlotStats(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    queue: str = Field(description="gpu (trainings) or cpu (imports, exports, evaluations)")
+    gpu: str | None = Field(default=None, description="The GPU the slot owns; null for a CPU slot")
+    alive: bool
+
+
+class WorkerHostStats(BaseModel):
+    """A worker node of the celery runner (CRACKDET_RUNNER=celery): its latest readings and slots."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    host: str
+    timestamp: datetime
+    gpu_available: bool
+    gpu_reason: str | None = None
+    driver_version: str | None = None
+    cpu_percent: float | None = None
+    memory_percent: float | None = None
+    slots: list[WorkerSlotStats] = Field(default_factory=list)
+
+
 class GpuSample(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -67,8 +92,12 @@ class GpuSample(BaseModel):
     gpu_available: bool
     gpu_reason: str | None = Field(default=None, description="Why there are no GPU readings, in words")
     driver_version: str | None = None
-    gpus: list[GpuStats]
+    gpus: list[GpuStats] = Field(description="Every GPU: the API host's and the worker nodes' (see `host`)")
     host: HostStats
+    hostname: str = Field(default="", description="The API host's name (the `host` of its own GPUs)")
+    workers: list[WorkerHostStats] = Field(
+        default_factory=list, description="Worker nodes heard from recently (celery runner only)"
+    )
 
 
 class GpuStatsMessage(GpuSample):
@@ -92,6 +121,7 @@ class GpuPoint(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     index: int
+    host: str = ""
     utilization_percent: float | None = None
     memory_used_percent: float | None = None
     temperature_c: float | None = None

@@ -10,9 +10,18 @@ class DatabaseHealth(BaseModel):
     detail: str | None = None
 
 
+class RedisHealth(BaseModel):
+    """The celery runner's Redis (CRACKDET_RUNNER=celery) and the worker slots heard from."""
+
+    ok: bool
+    detail: str | None = None
+    live_slots: int = 0
+
+
 class HealthResponse(BaseModel):
     status: Literal["healthy", "degraded", "unhealthy"]
     database: DatabaseHealth
+    redis: RedisHealth | None = None
     version: str
 
 

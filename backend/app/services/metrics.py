@@ -68,13 +68,13 @@ _HOST_GAUGES: tuple[tuple[str, str, str], ...] = (
 
 
 def _gpu_metrics(gpus: list[GpuReading]) -> Iterator[Metric]:
-    labels = ["gpu", "name", "uuid"]
+    labels = ["gpu", "name", "uuid", "host"]  # host: the API's or a celery worker node's
     for name, doc, attribute in _GPU_GAUGES:
         family = _gauge(name, doc, labels)
         for gpu in gpus:
             value = getattr(gpu, attribute)
             if value is not None:
-                family.add_metric([str(gpu.index), gpu.name, gpu.uuid or ""], float(value))
+                family.add_metric([str(gpu.index), gpu.name, gpu.uuid or "", gpu.host], float(value))
         yield family
 
 

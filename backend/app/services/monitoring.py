@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
+import socket
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import FastAPI
 from pydantic import ValidationError
@@ -34,7 +36,7 @@ from app.core.monitoring.history import (
     to_point,
 )
 from app.core.monitoring.nvml import NvmlAdapter
-from app.core.monitoring.readings import Sample
+from app.core.monitoring.readings import GpuProcess, GpuReading, Sample, WorkerHost, WorkerSlot
 from app.core.monitoring.sampler import Sampler, utc_now
 from app.core.monitoring.thresholds import Alert, Thresholds, ThresholdWatch
 from app.db.session import session_scope
@@ -111,6 +113,7 @@ def _row_values(point: HistoryPoint, sample_count: int) -> dict[str, Any]:
         "gpus": [
             {
                 "index": g.index,
+                "host": g.host,
                 "utilization_percent": g.utilization_percent,
                 "memory_used_percent": g.memory_used_percent,
                 "temperature_c": g.temperature_c,
@@ -121,10 +124,85 @@ def _row_values(point: HistoryPoint, sample_count: int) -> dict[str, Any]:
     }
 
 
+MAX_WORKER_HOSTS = 256
+MAX_GPUS_PER_HOST = 64
+
+
+class RemoteHostSource(Protocol):
+    """What the celery runner's LiveRelay offers (app/jobs/live.py): worker nodes' latest messages."""
+
+    def hosts(self) -> Sequence[Any]: ...
+
+
+def local_hostname() -> str:
+    return socket.gethostname().split(".")[0] or "localhost"
+
+
+def _remote_gpu(stats: schemas.GpuStats, host: str) -> GpuReading:
+    fields = stats.model_dump(exclude={"memory_used_percent", "processes", "host"})
+    processes = [GpuProcess(**p.model_dump()) for p in stats.processes]
+    return GpuReading(**fields, processes=processes, host=host)
+
+
+def _first_driver(workers: list[WorkerHost]) -> str | None:
+    return next((w.driver_version for w in workers if w.driver_version), None)
+
+
+def merge_worker_hosts(sample: Sample, hostname: str, remotes: Sequence[Any]) -> Sample:
+    """The API host's sample with every worker node's GPUs (tagged with their host) and a summary of each
+    node. A GPU seen both here and by a worker on the same machine (same UUID) is listed once, as the
+    worker's. A message that does not validate is skipped with a warning."""
+    workers: list[WorkerHost] = []
+    remote_gpus: list[GpuReading] = []
+    for remote in list(remotes)[:MAX_WORKER_HOSTS]:
+        try:
+            theirs = schemas.GpuSample.model_validate(remote.sample)
+            slots = [schemas.WorkerSlotStats.model_validate(s) for s in remote.slots[:MAX_GPUS_PER_HOST]]
+        except ValidationError as exc:
+            log.warning("Worker %s sent readings that do not validate: %s", remote.host, exc.errors()[:1])
+            continue
+        remote_gpus.extend(_remote_gpu(gpu, remote.host) for gpu in theirs.gpus[:MAX_GPUS_PER_HOST])
+        workers.append(
+            WorkerHost(
+                host=remote.host,
+                timestamp=theirs.timestamp,
+                gpu_available=theirs.gpu_available,
+                gpu_reason=theirs.gpu_reason,
+                driver_version=theirs.driver_version,
+                cpu_percent=theirs.host.cpu_percent,
+                memory_percent=theirs.host.memory_percent,
+                slots=[WorkerSlot(s.name, s.queue, s.gpu, s.alive) for s in slots],
+            )
+        )
+    remote_uuids = {gpu.uuid for gpu in remote_gpus if gpu.uuid}
+    local = [
+        dataclasses.replace(gpu, host=hostname)
+        for gpu in sample.gpus
+        if not gpu.uuid or gpu.uuid not in remote_uuids
+    ]
+    gpus = local + remote_gpus
+    return dataclasses.replace(
+        sample,
+        gpus=gpus,
+        gpu_available=bool(gpus),
+        gpu_reason=None if gpus else sample.gpu_reason,
+        driver_version=sample.driver_version or _first_driver(workers),
+        hostname=hostname,
+        workers=workers,
+    )
+
+
 class MonitoringService:
-    def __init__(self, settings: Settings, options: MonitoringOptions | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        options: MonitoringOptions | None = None,
+        relay: RemoteHostSource | None = None,
+    ) -> None:
         self.settings = settings
         self.options = options or MonitoringOptions()
+        self.relay = relay
+        self.hostname = local_hostname()
         self.config = default_settings(settings)
         self.sampler = Sampler(
             NvmlAdapter(self.options.nvml_module),
@@ -192,6 +270,7 @@ class MonitoringService:
     async def sample_once(self) -> Sample:
         started = time.perf_counter()
         sample = await asyncio.to_thread(self.sampler.collect)
+        sample = merge_worker_hosts(sample, self.hostname, self.relay.hosts() if self.relay else ())
         self._record(sample)
         self.samples_taken += 1
         self.sample_seconds_total += time.perf_counter() - started
@@ -337,7 +416,8 @@ def get_service(app: FastAPI) -> MonitoringService:
 
 async def start_monitoring(app: FastAPI) -> None:
     options = getattr(app.state, "monitoring_options", None)
-    service = MonitoringService(app.state.settings, options)
+    relay = getattr(getattr(app.state, "runner", None), "relay", None)  # worker nodes (celery runner)
+    service = MonitoringService(app.state.settings, options, relay)
     app.state.monitoring = service
     await service.start()
 

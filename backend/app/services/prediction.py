@@ -32,7 +32,7 @@ from app.core.prediction.worker import PredictionPool
 from app.db.base import new_id
 from app.db.session import session_scope
 from app.db.tables import Model, Prediction
-from app.jobs.runner import LocalRunner
+from app.jobs.runner import JobRunner
 from app.repositories import prediction as repo
 from app.schemas.prediction import (
     BatchFailure,
@@ -515,7 +515,7 @@ def _batch_job_params(
 async def predict_batch(
     settings: Settings,
     pool: PredictionPool,
-    runner: LocalRunner,
+    runner: JobRunner,
     uploads: Sequence[UploadFile],
     params: PredictParams,
 ) -> BatchResponse:

@@ -23,7 +23,14 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.core.training import events
 from app.core.training.architectures import FAMILY_LABELS, SIZE_LABELS, load_catalogue
-from app.core.training.config import AUGMENTATION_PRESETS, TrainingConfig, resolve_device
+from app.core.training.config import (
+    AUGMENTATION_PRESETS,
+    FRAMEWORK_DEFAULTS,
+    FRAMEWORK_FIELDS,
+    TrainingConfig,
+    resolve_device,
+)
+from app.core.training.frameworks import framework_of, require_architecture, rfdetr_weights_dir, trainer_class
 from app.core.training.offline import is_online
 from app.db.base import utcnow
 from app.db.session import session_scope
@@ -53,7 +60,6 @@ from app.services.errors import Conflict, InvalidInput, NotFound, Unprocessable
 
 log = logging.getLogger("app.training")
 
-FRAMEWORK = "ultralytics"
 OFFICIAL_WEIGHTS_DIR = "official"
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
 MODEL_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -171,17 +177,25 @@ def write_run_data_yaml(dataset: ResolvedDataset, run_dir: Path) -> Path:
 
 
 def official_weights_path(settings: Settings, arch: str) -> Path:
-    return settings.models_dir / OFFICIAL_WEIGHTS_DIR / f"{arch}.pt"
+    """Where the official weights of `arch` are looked for: models/official/ for YOLO, RF-DETR's own
+    weights cache ($RF_HOME) for RF-DETR."""
+    architecture = require_architecture(arch)
+    if architecture.framework == "rfdetr":
+        return rfdetr_weights_dir() / architecture.weights_file
+    return settings.models_dir / OFFICIAL_WEIGHTS_DIR / architecture.weights_file
 
 
-def _weights_file(settings: Settings, db: Session, reference: str) -> StartWeights:
+def _weights_file(settings: Settings, db: Session, reference: str, arch: str) -> StartWeights:
+    framework = framework_of(arch)
+    suffixes = " or ".join(framework.weights_suffixes)
     if MODEL_ID.match(reference):
         model = db.get(Model, reference)
         if model is None:
             raise NotFound(f"Starting weights: model {reference} does not exist")
-        if model.framework != FRAMEWORK:
+        if model.framework != framework.name:
             raise InvalidInput(
-                f"Starting weights: model '{model.name}' is a {model.framework} model, not an Ultralytics one"
+                f"Starting weights: model '{model.name}' is a {model.framework} model; {arch} starts from "
+                f"{framework.label} weights"
             )
         path = (settings.data_dir / model.path).resolve()
         label = f"model '{model.name}'"
@@ -189,9 +203,11 @@ def _weights_file(settings: Settings, db: Session, reference: str) -> StartWeigh
         path = (settings.data_dir / reference).resolve()
         label = reference
         if not (_inside(path, settings.models_dir) or _inside(path, settings.uploads_dir)):
-            raise InvalidInput("Starting weights must be a model id, or a .pt file under models/ or uploads/")
-    if path.suffix != ".pt":
-        raise InvalidInput(f"Starting weights {label}: only Ultralytics .pt files can be used")
+            raise InvalidInput(
+                f"Starting weights must be a model id, or a {suffixes} file under models/ or uploads/"
+            )
+    if path.suffix not in framework.weights_suffixes:
+        raise InvalidInput(f"Starting weights {label}: {framework.label} starts from {suffixes} files")
     if not path.is_file():
         raise InvalidInput(f"Starting weights {label}: file not found")
     return StartWeights("file", path, label)
@@ -199,16 +215,24 @@ def _weights_file(settings: Settings, db: Session, reference: str) -> StartWeigh
 
 def resolve_start_weights(settings: Settings, db: Session, config: TrainingConfig) -> StartWeights:
     """A user's file, else cached official weights, else a download when online, else scratch when
-    chosen. Offline without weights: a clear error at once (never a hang)."""
+    chosen. Offline without weights: YOLO refuses at once with what to do (never a hang); RF-DETR trains
+    from scratch and says so (its weights cache is named in the message)."""
     if config.weights:
-        return _weights_file(settings, db, config.weights)
+        return _weights_file(settings, db, config.weights, config.model_arch)
     if not config.pretrained:
         return StartWeights("scratch", None, "scratch (no pretrained weights)")
     official = official_weights_path(settings, config.model_arch)
     if official.is_file():
-        return StartWeights("official", official, f"official {config.model_arch} weights")
+        return StartWeights("official", official, f"official {config.model_arch} weights ({official.name})")
     if is_online():
         return StartWeights("download", official, f"official {config.model_arch} weights (downloading)")
+    if framework_of(config.model_arch).name == "rfdetr":
+        return StartWeights(
+            "scratch",
+            None,
+            f"scratch: the official {config.model_arch} weights ({official.name}) are not in the RF-DETR "
+            f"weights cache {official.parent} and this machine is offline",
+        )
     raise Unprocessable(
         f"Official {config.model_arch} weights are not available: this machine is offline. Put "
         f"{config.model_arch}.pt into {official.parent}, choose your own starting weights, or set "
@@ -216,11 +240,21 @@ def resolve_start_weights(settings: Settings, db: Session, config: TrainingConfi
     )
 
 
-def validate_device(device: str) -> str:
+def training_gpu_count(settings: Settings) -> int:
+    """GPUs one training may use: this machine's, or with the celery runner those a worker slot owns
+    (the API host may have none while the workers do)."""
+    if settings.runner == "celery":
+        from app.jobs.celery_runner import slot_gpu_count
+
+        return slot_gpu_count(settings)
     from app.jobs.runner import gpu_count
 
+    return gpu_count()
+
+
+def validate_device(settings: Settings, device: str) -> str:
     try:
-        return resolve_device(device, gpu_count())
+        return resolve_device(device, training_gpu_count(settings))
     except ValueError as exc:
         raise Unprocessable(f"device: {exc}") from exc
 
@@ -304,9 +338,8 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def _last_checkpoint_exists(settings: Settings, session: TrainingSession) -> bool:
-    from app.core.training.ultralytics_trainer import weights_dir  # no heavy imports at module level
-
-    return (weights_dir(settings.runs_dir / session.id) / "last.pt").is_file()
+    trainer = trainer_class(session.framework)  # trainer modules import their libraries lazily
+    return trainer.last_checkpoint(settings.runs_dir / session.id) is not None
 
 
 def _resumable(settings: Settings, session: TrainingSession) -> bool:
@@ -427,14 +460,14 @@ def _runner(settings: Settings) -> Any:
 
 def create_session(settings: Settings, body: TrainingSessionCreate) -> TrainingSessionDetail:
     config = body.training_config()
-    validate_device(config.device)
+    validate_device(settings, config.device)
     with session_scope(settings.resolved_database_url) as db:
         dataset = resolve_dataset(settings, db, body.dataset_id)
         weights = resolve_start_weights(settings, db, config)
         session = TrainingSession(
             name=body.name or f"{config.model_arch} on {dataset.name}"[:200],
             dataset_id=dataset.id,
-            framework=FRAMEWORK,
+            framework=framework_of(config.model_arch).name,
             model_arch=config.model_arch,
             config=config.model_dump(mode="json"),
             status=events.QUEUED,
@@ -669,6 +702,9 @@ def architectures(settings: Settings) -> ArchitecturesResponse:
             gflops=a.gflops,
             layers=a.layers,
             official_weights_available=official_weights_path(settings, a.name).is_file(),
+            image_multiple=a.image_multiple,
+            default_image_size=a.default_image_size,
+            weights_file=a.weights_file,
         )
         for a in load_catalogue().values()
     ]
@@ -676,14 +712,13 @@ def architectures(settings: Settings) -> ArchitecturesResponse:
         reference_classes=meta["reference"]["classes"],
         reference_image_size=meta["reference"]["image_size"],
         ultralytics_version=meta["ultralytics_version"],
+        rfdetr_version=meta.get("rfdetr_version"),
         items=items,
     )
 
 
 def defaults(settings: Settings) -> TrainingDefaults:
-    from app.jobs.runner import gpu_count
-
-    gpus = gpu_count()
+    gpus = training_gpu_count(settings)
     devices = ["auto", "cpu", *(str(i) for i in range(gpus))]
     if gpus > 1:
         devices.append(",".join(str(i) for i in range(gpus)))
@@ -695,4 +730,7 @@ def defaults(settings: Settings) -> TrainingDefaults:
         online=is_online(),
         official_weights_dir=f"models/{OFFICIAL_WEIGHTS_DIR}",
         primary_metric=events.PRIMARY_METRIC,
+        rfdetr_weights_dir=str(rfdetr_weights_dir()),
+        framework_defaults=FRAMEWORK_DEFAULTS,
+        framework_fields={name: list(fields) for name, fields in FRAMEWORK_FIELDS.items()},
     )

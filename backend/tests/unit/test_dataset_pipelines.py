@@ -51,68 +51,66 @@ def _tree_digest(root: Path) -> str:
 
 @pytest.mark.parametrize("layout", ["ultralytics", "roboflow", "wrapped", "coco"])
 def test_an_upload_is_extracted_converted_and_validated(
-    sqlite_settings: Settings, dataset_zips: dict[str, Path], layout: str
+    settings: Settings, dataset_zips: dict[str, Path], layout: str
 ) -> None:
-    dataset_id = _upload_row(sqlite_settings, dataset_zips[layout].read_bytes())
+    dataset_id = _upload_row(settings, dataset_zips[layout].read_bytes())
     reports: list[tuple[float, str | None]] = []
-    result = imports.import_upload(sqlite_settings, dataset_id, report=lambda f, m: reports.append((f, m)))
-    row = _row(sqlite_settings, dataset_id)
+    result = imports.import_upload(settings, dataset_id, report=lambda f, m: reports.append((f, m)))
+    row = _row(settings, dataset_id)
     assert row is not None and row.status == "ready" and row.progress == 1.0
     assert result == {"dataset_id": dataset_id, "images": 12, "status": "passed"}
     assert row.format == ("coco" if layout == "coco" else "yolo-seg")
     assert row.image_count == 12 and row.instance_count > 0 and row.class_names == ["crack"]
     assert row.splits["train"]["images"] == 8 and row.validation is not None
     assert row.size_bytes > 0
-    root = sqlite_settings.datasets_dir / dataset_id
+    root = settings.datasets_dir / dataset_id
     assert (root / "data.yaml").is_file() and row.path == dataset_id
     assert (root / "coco" / "train" / "_annotations.coco.json").is_file() == (layout == "coco")
-    assert leftover_files(sqlite_settings) == [f"datasets/{dataset_id}"]  # zip, staging, build gone
+    assert leftover_files(settings) == [f"datasets/{dataset_id}"]  # zip, staging, build gone
     assert [message for _, message in reports][:1] == ["Extracting the zip"]
 
 
-def test_a_failed_upload_leaves_no_row_and_no_files(sqlite_settings: Settings, small_dataset: Path) -> None:
+def test_a_failed_upload_leaves_no_row_and_no_files(settings: Settings, small_dataset: Path) -> None:
     entries = minimal_yolo_entries(small_dataset)
     entries["data.yaml"] = "train: [unclosed\n"
-    dataset_id = _upload_row(sqlite_settings, zip_bytes(entries))
+    dataset_id = _upload_row(settings, zip_bytes(entries))
     with pytest.raises(imports.DatasetImportError, match="not valid YAML"):
-        imports.import_upload(sqlite_settings, dataset_id)
-    assert _row(sqlite_settings, dataset_id) is None
-    assert leftover_files(sqlite_settings) == []
+        imports.import_upload(settings, dataset_id)
+    assert _row(settings, dataset_id) is None
+    assert leftover_files(settings) == []
 
 
-def test_a_stopped_upload_cleans_up(sqlite_settings: Settings, dataset_zips: dict[str, Path]) -> None:
-    dataset_id = _upload_row(sqlite_settings, dataset_zips["ultralytics"].read_bytes())
+def test_a_stopped_upload_cleans_up(settings: Settings, dataset_zips: dict[str, Path]) -> None:
+    dataset_id = _upload_row(settings, dataset_zips["ultralytics"].read_bytes())
     with pytest.raises(imports.ImportCancelled):
-        imports.import_upload(sqlite_settings, dataset_id, should_stop=lambda: True)
-    assert dataset_rows(sqlite_settings) == 0 and leftover_files(sqlite_settings) == []
+        imports.import_upload(settings, dataset_id, should_stop=lambda: True)
+    assert dataset_rows(settings) == 0 and leftover_files(settings) == []
 
 
 def test_an_upload_whose_row_was_deleted_stops_and_cleans_up(
-    sqlite_settings: Settings, dataset_zips: dict[str, Path]
+    settings: Settings, dataset_zips: dict[str, Path]
 ) -> None:
-    dataset_id = _upload_row(sqlite_settings, dataset_zips["ultralytics"].read_bytes())
+    dataset_id = _upload_row(settings, dataset_zips["ultralytics"].read_bytes())
     calls = {"n": 0}
 
     def delete_row_on_second_report(_fraction: float, _message: str | None) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
-            with session_scope(sqlite_settings.resolved_database_url) as db:
+            with session_scope(settings.resolved_database_url) as db:
                 db.delete(db.get(Dataset, dataset_id))
 
     with pytest.raises(imports.ImportCancelled):
-        imports.import_upload(sqlite_settings, dataset_id, report=delete_row_on_second_report)
-    assert leftover_files(sqlite_settings) == []
+        imports.import_upload(settings, dataset_id, report=delete_row_on_second_report)
+    assert leftover_files(settings) == []
 
 
-def test_the_quota_is_checked_again_in_the_job(
-    sqlite_settings: Settings, dataset_zips: dict[str, Path]
-) -> None:
-    sqlite_settings.storage_quota_bytes = 1000
-    dataset_id = _upload_row(sqlite_settings, dataset_zips["ultralytics"].read_bytes())
+def test_the_quota_is_checked_again_in_the_job(settings: Settings, dataset_zips: dict[str, Path]) -> None:
+    settings.storage_quota_bytes = 1000
+    dataset_id = _upload_row(settings, dataset_zips["ultralytics"].read_bytes())
     with pytest.raises(imports.DatasetImportError, match="Storage quota exceeded") as caught:
-        imports.import_upload(sqlite_settings, dataset_id)
+        imports.import_upload(settings, dataset_id)
     assert "1000 bytes" in str(caught.value)
-    assert dataset_rows(sqlite_settings) == 0 and leftover_files(sqlite_settings) == []
+    assert dataset_rows(settings) == 0 and leftover_files(settings) == []
 
 
 def _roboflow_row(settings: Settings, export_format: str = "yolov8", version: int = 1) -> str:
@@ -126,25 +124,25 @@ def _roboflow_row(settings: Settings, export_format: str = "yolov8", version: in
     ("export_format", "stored_format"), [("yolov8", "yolo-seg"), ("coco-segmentation", "coco")]
 )
 def test_a_roboflow_import_uses_the_real_client(
-    sqlite_settings: Settings, fake_roboflow: FakeRoboflowServer, export_format: str, stored_format: str
+    settings: Settings, fake_roboflow: FakeRoboflowServer, export_format: str, stored_format: str
 ) -> None:
-    sqlite_settings.roboflow_api_url = fake_roboflow.url
-    dataset_id = _roboflow_row(sqlite_settings, export_format)
-    with session_scope(sqlite_settings.resolved_database_url) as db:
+    settings.roboflow_api_url = fake_roboflow.url
+    dataset_id = _roboflow_row(settings, export_format)
+    with session_scope(settings.resolved_database_url) as db:
         db.merge(Setting(key=imports.job_key_setting(dataset_id), value=GOOD_KEY))
-    imports.import_roboflow(sqlite_settings, dataset_id)
-    row = _row(sqlite_settings, dataset_id)
+    imports.import_roboflow(settings, dataset_id)
+    row = _row(settings, dataset_id)
     assert row is not None and row.status == "ready" and row.format == stored_format
     assert row.image_count == 12
     assert GOOD_KEY in fake_roboflow.state.keys_seen
     assert fake_roboflow.state.requests[:3] == ["POST /", "GET /crack-lab", "GET /crack-lab/cracks"]
     assert any(request.startswith("GET /download/") for request in fake_roboflow.state.requests)
-    with session_scope(sqlite_settings.resolved_database_url) as db:  # the one-off key is gone
+    with session_scope(settings.resolved_database_url) as db:  # the one-off key is gone
         assert db.get(Setting, imports.job_key_setting(dataset_id)) is None
 
 
 def test_a_roboflow_import_waits_for_the_export(
-    sqlite_settings: Settings,
+    settings: Settings,
     fake_roboflow: FakeRoboflowServer,
     dataset_zips: dict[str, Path],
     monkeypatch: pytest.MonkeyPatch,
@@ -153,10 +151,10 @@ def test_a_roboflow_import_waits_for_the_export(
 
     monkeypatch.setattr(roboflow, "EXPORT_POLL_S", 0.01)
     fake_roboflow.add_version("cracks", 2, {"yolov8": dataset_zips["roboflow"].read_bytes()}, pending_polls=2)
-    sqlite_settings.roboflow_api_url = fake_roboflow.url
-    _store_key(sqlite_settings, GOOD_KEY)
-    dataset_id = _roboflow_row(sqlite_settings, version=2)
-    imports.import_roboflow(sqlite_settings, dataset_id)
+    settings.roboflow_api_url = fake_roboflow.url
+    _store_key(settings, GOOD_KEY)
+    dataset_id = _roboflow_row(settings, version=2)
+    imports.import_roboflow(settings, dataset_id)
     assert fake_roboflow.state.requests.count("GET /crack-lab/cracks/2/yolov8") == 3
 
 
@@ -166,49 +164,49 @@ def _store_key(settings: Settings, key: str) -> None:
 
 
 def test_an_invalid_key_fails_with_a_clear_message_without_the_key(
-    sqlite_settings: Settings, fake_roboflow: FakeRoboflowServer
+    settings: Settings, fake_roboflow: FakeRoboflowServer
 ) -> None:
-    sqlite_settings.roboflow_api_url = fake_roboflow.url
+    settings.roboflow_api_url = fake_roboflow.url
     bad_key = "wrongKey9876543210xyz"
-    _store_key(sqlite_settings, bad_key)
-    dataset_id = _roboflow_row(sqlite_settings)
+    _store_key(settings, bad_key)
+    dataset_id = _roboflow_row(settings)
     with pytest.raises(imports.DatasetImportError) as caught:
-        imports.import_roboflow(sqlite_settings, dataset_id)
-    row = _row(sqlite_settings, dataset_id)
+        imports.import_roboflow(settings, dataset_id)
+    row = _row(settings, dataset_id)
     assert row is not None and row.status == "failed"
     assert row.error is not None and "rejected the API key" in row.error
     assert bad_key not in row.error and bad_key not in str(caught.value)
-    assert leftover_files(sqlite_settings) == []
+    assert leftover_files(settings) == []
 
 
 def test_a_roboflow_export_over_the_quota_fails_with_the_numbers(
-    sqlite_settings: Settings, fake_roboflow: FakeRoboflowServer
+    settings: Settings, fake_roboflow: FakeRoboflowServer
 ) -> None:
-    sqlite_settings.roboflow_api_url = fake_roboflow.url
-    sqlite_settings.storage_quota_bytes = 5000
-    _store_key(sqlite_settings, GOOD_KEY)
-    dataset_id = _roboflow_row(sqlite_settings)
+    settings.roboflow_api_url = fake_roboflow.url
+    settings.storage_quota_bytes = 5000
+    _store_key(settings, GOOD_KEY)
+    dataset_id = _roboflow_row(settings)
     with pytest.raises(imports.DatasetImportError, match="Storage quota exceeded"):
-        imports.import_roboflow(sqlite_settings, dataset_id)
-    row = _row(sqlite_settings, dataset_id)
+        imports.import_roboflow(settings, dataset_id)
+    row = _row(settings, dataset_id)
     assert row is not None and row.status == "failed" and "5000 bytes" in (row.error or "")
-    assert leftover_files(sqlite_settings) == []
+    assert leftover_files(settings) == []
 
 
 def test_enhancement_creates_a_derived_copy_and_never_touches_the_parent(
-    sqlite_settings: Settings, dataset_zips: dict[str, Path]
+    settings: Settings, dataset_zips: dict[str, Path]
 ) -> None:
-    parent_id = _upload_row(sqlite_settings, dataset_zips["roboflow"].read_bytes())
-    imports.import_upload(sqlite_settings, parent_id)
-    parent_root = sqlite_settings.datasets_dir / parent_id
+    parent_id = _upload_row(settings, dataset_zips["roboflow"].read_bytes())
+    imports.import_upload(settings, parent_id)
+    parent_root = settings.datasets_dir / parent_id
     before = _tree_digest(parent_root)
     info = {"method": "clahe", "clip_limit": 3.0, "tile_grid_size": 4, "parent_id": parent_id}
-    child_id = _add_row(sqlite_settings, source="derived", parent_id=parent_id, source_info=info)
-    imports.enhance(sqlite_settings, child_id)
+    child_id = _add_row(settings, source="derived", parent_id=parent_id, source_info=info)
+    imports.enhance(settings, child_id)
     assert _tree_digest(parent_root) == before
-    child = _row(sqlite_settings, child_id)
+    child = _row(settings, child_id)
     assert child is not None and child.status == "ready" and child.image_count == 12
-    child_root = sqlite_settings.datasets_dir / child_id
+    child_root = settings.datasets_dir / child_id
     name = sorted((parent_root / "images" / "train").iterdir())[0].name
     assert (child_root / "images" / "train" / name).read_bytes() != (
         parent_root / "images" / "train" / name
@@ -217,26 +215,26 @@ def test_enhancement_creates_a_derived_copy_and_never_touches_the_parent(
     assert (child_root / label).read_text() == (parent_root / label).read_text()
 
 
-def test_a_lost_job_marks_imports_failed_and_removes_uploads(sqlite_settings: Settings) -> None:
-    roboflow_id = _add_row(sqlite_settings, source="roboflow", status="downloading")
-    upload_id = _add_row(sqlite_settings, source="upload", status="extracting")
-    imports.build_dir(sqlite_settings, roboflow_id).mkdir(parents=True)
-    imports.handle_lost_job(sqlite_settings, roboflow_id, "roboflow", "worker process was killed by SIGKILL")
-    imports.handle_lost_job(sqlite_settings, upload_id, "upload", "the server stopped")
-    row = _row(sqlite_settings, roboflow_id)
+def test_a_lost_job_marks_imports_failed_and_removes_uploads(settings: Settings) -> None:
+    roboflow_id = _add_row(settings, source="roboflow", status="downloading")
+    upload_id = _add_row(settings, source="upload", status="extracting")
+    imports.build_dir(settings, roboflow_id).mkdir(parents=True)
+    imports.handle_lost_job(settings, roboflow_id, "roboflow", "worker process was killed by SIGKILL")
+    imports.handle_lost_job(settings, upload_id, "upload", "the server stopped")
+    row = _row(settings, roboflow_id)
     assert row is not None and row.status == "failed" and "SIGKILL" in (row.error or "")
-    assert _row(sqlite_settings, upload_id) is None
-    assert leftover_files(sqlite_settings) == []
+    assert _row(settings, upload_id) is None
+    assert leftover_files(settings) == []
 
 
-def test_the_demo_dataset_is_validated_despite_its_absolute_path(sqlite_settings: Settings) -> None:
-    created, path = ensure_demo_dataset(sqlite_settings)
+def test_the_demo_dataset_is_validated_despite_its_absolute_path(settings: Settings) -> None:
+    created, path = ensure_demo_dataset(settings)
     assert created and "path:" in (path / "data.yaml").read_text()
-    with session_scope(sqlite_settings.resolved_database_url) as db:
+    with session_scope(settings.resolved_database_url) as db:
         row = db.query(Dataset).one()
         assert row.validation is not None and row.validation["status"] == "passed"
         dataset_id = row.id
-    moved = sqlite_settings.datasets_dir / "moved"
+    moved = settings.datasets_dir / "moved"
     shutil.copytree(path, moved)
-    report = imports.revalidate(sqlite_settings, dataset_id)
+    report = imports.revalidate(settings, dataset_id)
     assert report["totals"]["images"] == 72

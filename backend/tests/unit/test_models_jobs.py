@@ -23,8 +23,8 @@ def _snapshot(kind: str, params: dict[str, object]) -> JobSnapshot:
     )
 
 
-def test_export_with_missing_weights_fails_and_leaves_no_files(sqlite_settings: Settings) -> None:
-    settings = sqlite_settings
+def test_export_with_missing_weights_fails_and_leaves_no_files(settings: Settings) -> None:
+    settings = settings
     model_id = _model(settings)
     with session_scope(settings.resolved_database_url) as db:
         export = ModelExport(model_id=model_id, format="onnx", options={"imgsz": 64}, status="queued")
@@ -40,8 +40,8 @@ def test_export_with_missing_weights_fails_and_leaves_no_files(sqlite_settings: 
     assert not (settings.models_dir / model_id / "exports" / export_id).exists()
 
 
-def test_lost_export_and_evaluation_jobs_mark_their_rows(sqlite_settings: Settings) -> None:
-    settings = sqlite_settings
+def test_lost_export_and_evaluation_jobs_mark_their_rows(settings: Settings) -> None:
+    settings = settings
     model_id = _model(settings)
     with session_scope(settings.resolved_database_url) as db:
         export = ModelExport(model_id=model_id, format="onnx", options={}, status="running")
@@ -61,8 +61,8 @@ def test_lost_export_and_evaluation_jobs_mark_their_rows(sqlite_settings: Settin
         assert evaluation_row is not None and evaluation_row.status == "interrupted"
 
 
-def test_import_of_random_bytes_fails_and_removes_the_upload(sqlite_settings: Settings) -> None:
-    settings = sqlite_settings
+def test_import_of_random_bytes_fails_and_removes_the_upload(settings: Settings) -> None:
+    settings = settings
     upload = settings.uploads_dir / "models" / "import-x.pt"
     upload.parent.mkdir(parents=True)
     upload.write_bytes(b"\x00\x01 not a checkpoint")
@@ -76,8 +76,8 @@ def test_import_of_random_bytes_fails_and_removes_the_upload(sqlite_settings: Se
     assert not upload.exists()
 
 
-def test_import_upload_outside_the_uploads_folder_is_refused(sqlite_settings: Settings) -> None:
-    settings = sqlite_settings
+def test_import_upload_outside_the_uploads_folder_is_refused(settings: Settings) -> None:
+    settings = settings
     outside = settings.models_dir / "victim.pt"
     outside.write_bytes(b"keep me")
     job_id = submit_job(settings, "model_import", {"upload": "models/victim.pt", "file_name": "v.pt"})
@@ -85,12 +85,12 @@ def test_import_upload_outside_the_uploads_folder_is_refused(sqlite_settings: Se
     assert outside.read_bytes() == b"keep me"
 
 
-def test_lost_import_removes_its_upload(sqlite_settings: Settings) -> None:
-    upload = sqlite_settings.uploads_dir / "models" / "import-y.pt"
+def test_lost_import_removes_its_upload(settings: Settings) -> None:
+    upload = settings.uploads_dir / "models" / "import-y.pt"
     upload.parent.mkdir(parents=True)
     upload.write_bytes(b"partial")
     hook = get_kind("model_import").on_lost
     assert hook is not None
     snapshot = _snapshot("model_import", {"upload": "uploads/models/import-y.pt"})
-    hook(sqlite_settings, snapshot, "killed", False)
+    hook(settings, snapshot, "killed", False)
     assert not upload.exists()

@@ -6,6 +6,8 @@ import { apiErrorFrom } from './errors';
 export type GpuSample = ApiSchema<'GpuSample'>;
 export type GpuStats = ApiSchema<'GpuStats'>;
 export type HostStats = ApiSchema<'HostStats'>;
+export type WorkerHostStats = ApiSchema<'WorkerHostStats'>;
+export type WorkerSlotStats = ApiSchema<'WorkerSlotStats'>;
 export type GpuInfo = ApiSchema<'GpuInfo'>;
 export type GpuMetricsResponse = ApiSchema<'GpuMetricsResponse'>;
 export type HistoryPoint = ApiSchema<'HistoryPoint'>;

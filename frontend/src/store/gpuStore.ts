@@ -27,6 +27,7 @@ export function toHistoryPoint(sample: GpuSample): HistoryPoint {
     disk_percent: sample.host.disk_percent ?? null,
     gpus: sample.gpus.map((gpu) => ({
       index: gpu.index,
+      host: gpu.host || sample.hostname,
       utilization_percent: gpu.utilization_gpu_percent ?? null,
       memory_used_percent: gpu.memory_used_percent ?? null,
       temperature_c: gpu.temperature_c ?? null,

@@ -4,6 +4,7 @@ import type {
   GpuStatsMessage,
   HostStats,
   MonitoringSettings,
+  WorkerHostStats,
 } from '@/services/monitoring.service';
 import { DEFAULT_MONITORING_SETTINGS } from '@/services/monitoring.service';
 
@@ -33,9 +34,12 @@ export function host(overrides: Partial<HostStats> = {}): HostStats {
   };
 }
 
+export const SERVER = 'api-server';
+
 export function gpu(overrides: Partial<GpuStats> = {}): GpuStats {
   return {
     index: 0,
+    host: SERVER,
     uuid: 'GPU-00000000-0000',
     name: 'NVIDIA GeForce RTX 4090',
     temperature_c: 45,
@@ -63,6 +67,8 @@ export function gpuSample(gpus: GpuStats[], timestamp = '2026-11-26T12:00:00Z'):
     driver_version: '550.54',
     gpus,
     host: host(),
+    hostname: SERVER,
+    workers: [],
   };
 }
 
@@ -77,6 +83,33 @@ export function cpuOnlySample(timestamp = '2026-11-26T12:00:00Z'): GpuSample {
     driver_version: null,
     gpus: [],
     host: host(),
+    hostname: SERVER,
+    workers: [],
+  };
+}
+
+/** A worker node of the celery runner with one GPU slot per GPU it has (none: CPU slots only). */
+export function workerHost(
+  name: string,
+  gpus: number,
+  overrides: Partial<WorkerHostStats> = {},
+): WorkerHostStats {
+  const slots = Array.from({ length: gpus }, (_, i) => ({
+    name: `${name}:gpu${String(i)}`,
+    queue: 'gpu',
+    gpu: String(i),
+    alive: true,
+  }));
+  return {
+    host: name,
+    timestamp: '2026-11-26T12:00:00Z',
+    gpu_available: gpus > 0,
+    gpu_reason: gpus > 0 ? null : NO_GPU_REASON,
+    driver_version: gpus > 0 ? '550.54' : null,
+    cpu_percent: 12,
+    memory_percent: 34,
+    slots: gpus > 0 ? slots : [{ name: `${name}:cpu0`, queue: 'cpu', gpu: null, alive: true }],
+    ...overrides,
   };
 }
 

@@ -20,6 +20,7 @@ class GpuPoint:
     memory_used_percent: float | None
     temperature_c: float | None
     power_w: float | None
+    host: str = ""  # "" in rows stored before hosts were recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,7 @@ def to_point(sample: Sample) -> HistoryPoint:
                 memory_used_percent=gpu.memory_used_percent,
                 temperature_c=gpu.temperature_c,
                 power_w=gpu.power_draw_w,
+                host=gpu.host,
             )
             for gpu in sample.gpus
         ),
@@ -72,11 +74,11 @@ def _weighted_mean(values: Iterable[tuple[float | None, int]]) -> float | None:
 
 
 def combine(weighted: list[tuple[HistoryPoint, int]], timestamp: datetime) -> HistoryPoint:
-    """The weighted average of points (weights are sample counts); GPUs are matched by index."""
-    by_gpu: dict[int, list[tuple[GpuPoint, int]]] = defaultdict(list)
+    """The weighted average of points (weights are sample counts); GPUs are matched by host and index."""
+    by_gpu: dict[tuple[str, int], list[tuple[GpuPoint, int]]] = defaultdict(list)
     for point, count in weighted:
         for gpu in point.gpus:
-            by_gpu[gpu.index].append((gpu, count))
+            by_gpu[(gpu.host, gpu.index)].append((gpu, count))
     return HistoryPoint(
         timestamp=timestamp,
         cpu_percent=_weighted_mean((p.cpu_percent, n) for p, n in weighted),
@@ -89,8 +91,9 @@ def combine(weighted: list[tuple[HistoryPoint, int]], timestamp: datetime) -> Hi
                 memory_used_percent=_weighted_mean((g.memory_used_percent, n) for g, n in gpus),
                 temperature_c=_weighted_mean((g.temperature_c, n) for g, n in gpus),
                 power_w=_weighted_mean((g.power_w, n) for g, n in gpus),
+                host=host,
             )
-            for index, gpus in sorted(by_gpu.items())
+            for (host, index), gpus in sorted(by_gpu.items())
         ),
     )
 

@@ -30,6 +30,7 @@ class GpuReading:
     clock_sm_mhz: int | None
     clock_mem_mhz: int | None
     processes: list[GpuProcess] = field(default_factory=list)
+    host: str = ""  # the machine it is in (the API host, or a worker node of the celery runner)
 
     @property
     def memory_used_percent(self) -> float | None:
@@ -59,6 +60,28 @@ class HostReading:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkerSlot:
+    name: str
+    queue: str  # gpu | cpu
+    gpu: str | None
+    alive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerHost:
+    """A worker node of the celery runner, as its latest message described it."""
+
+    host: str
+    timestamp: datetime
+    gpu_available: bool
+    gpu_reason: str | None
+    driver_version: str | None
+    cpu_percent: float | None
+    memory_percent: float | None
+    slots: list[WorkerSlot] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
 class Sample:
     """Everything the sampler read at one instant."""
 
@@ -69,3 +92,5 @@ class Sample:
     gpus: list[GpuReading]
     host: HostReading
     gpu_failing: bool = False  # NVML worked earlier in this run and is failing now
+    hostname: str = ""  # the machine that took it
+    workers: list[WorkerHost] = field(default_factory=list)  # worker nodes merged in (celery runner)

@@ -65,12 +65,14 @@ class Alert:
 def metrics_of(sample: Sample, t: Thresholds) -> list[Metric]:
     found: list[Metric] = []
     for gpu in sample.gpus:
-        ident = gpu.uuid or str(gpu.index)
+        remote = bool(gpu.host) and gpu.host != sample.hostname  # a worker node's GPU (celery runner)
+        ident = gpu.uuid or (f"{gpu.host}/{gpu.index}" if remote else str(gpu.index))
+        name = f"GPU {gpu.index} on {gpu.host}" if remote else f"GPU {gpu.index}"
         if gpu.temperature_c is not None:
             found.append(
                 Metric(
                     f"gpu:{ident}:temperature",
-                    f"GPU {gpu.index}",
+                    name,
                     gpu.temperature_c,
                     t.temperature_warning_c,
                     t.temperature_critical_c,
@@ -82,7 +84,7 @@ def metrics_of(sample: Sample, t: Thresholds) -> list[Metric]:
             found.append(
                 Metric(
                     f"gpu:{ident}:memory",
-                    f"GPU {gpu.index} memory",
+                    f"{name} memory",
                     gpu.memory_used_percent,
                     t.memory_warning_percent,
                     t.memory_critical_percent,

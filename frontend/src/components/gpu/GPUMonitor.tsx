@@ -1,10 +1,11 @@
-import { Cpu, Fan, TriangleAlert, Zap } from 'lucide-react';
+import { Cpu, Fan, Server, TriangleAlert, Zap } from 'lucide-react';
 
 import { Loader } from '@/components/common/Loader';
 import type { GpuSample, GpuStats, MonitoringSettings } from '@/services/monitoring.service';
 
 import { formatGiB, formatWatts } from './format';
 import { HostPanel } from './HostPanel';
+import { groupGpusByHost, isMultiHost, type GpuHostGroup } from './hosts';
 import { TemperatureGauge } from './TemperatureGauge';
 import { UtilizationBar } from './UtilizationBar';
 import { VRAMGauge } from './VRAMGauge';
@@ -17,12 +18,24 @@ export interface GPUMonitorProps {
   showHost?: boolean;
 }
 
-function GpuCard({ gpu, thresholds }: { gpu: GpuStats; thresholds: MonitoringSettings }) {
+function GpuCard({
+  gpu,
+  thresholds,
+  host,
+}: {
+  gpu: GpuStats;
+  thresholds: MonitoringSettings;
+  /** The machine's name when several machines are shown. */
+  host?: string;
+}) {
   return (
     <article
       className="rounded-lg border border-slate-200 p-4"
-      data-testid={`gpu-card-${gpu.index}`}
-      aria-label={`GPU ${gpu.index}`}
+      data-testid={`gpu-card-${String(gpu.index)}`}
+      data-host={host}
+      aria-label={
+        host === undefined ? `GPU ${String(gpu.index)}` : `GPU ${String(gpu.index)} on ${host}`
+      }
     >
       <header className="mb-3 flex items-baseline justify-between gap-2">
         <h3 className="truncate text-sm font-semibold text-slate-900">
@@ -108,12 +121,67 @@ export function NoGpuNotice({ reason }: { reason: string | null | undefined }) {
   );
 }
 
-/** One card per GPU (memory and temperature gauges, utilisation bars, processes) and the host. */
+function slotSummary(group: GpuHostGroup): string | null {
+  const slots = group.worker?.slots ?? [];
+  if (slots.length === 0) return null;
+  const gpuSlots = slots.filter((slot) => slot.queue === 'gpu').length;
+  const cpuSlots = slots.length - gpuSlots;
+  const down = slots.filter((slot) => !slot.alive).length;
+  const parts = [
+    gpuSlots > 0 ? `${String(gpuSlots)} training slot${gpuSlots === 1 ? '' : 's'}` : null,
+    cpuSlots > 0 ? `${String(cpuSlots)} CPU slot${cpuSlots === 1 ? '' : 's'}` : null,
+    down > 0 ? `${String(down)} restarting` : null,
+  ];
+  return parts.filter((part) => part !== null).join(' · ');
+}
+
+/** One machine: its name, what it is (API server or worker node), its slots and its GPU cards. */
+function HostGroup({ group, thresholds }: { group: GpuHostGroup; thresholds: MonitoringSettings }) {
+  const slots = slotSummary(group);
+  return (
+    <section aria-label={`Machine ${group.host}`} data-testid={`gpu-host-${group.host}`}>
+      <h3 className="mb-2 flex flex-wrap items-center gap-x-2 gap-y-1 text-sm font-semibold text-slate-800">
+        <Server className="size-4 text-slate-400" aria-hidden="true" />
+        <span className="font-mono">{group.host}</span>
+        <span className="rounded-full bg-slate-100 px-2 py-0.5 text-[11px] font-medium text-slate-600">
+          {group.local ? 'API server' : 'worker'}
+        </span>
+        {slots !== null && <span className="text-xs font-normal text-slate-500">{slots}</span>}
+      </h3>
+      {group.gpus.length > 0 ? (
+        <div className="grid gap-4 md:grid-cols-2">
+          {group.gpus.map((gpu) => (
+            <GpuCard
+              key={`${group.host}-${String(gpu.index)}`}
+              gpu={gpu}
+              thresholds={thresholds}
+              host={group.host}
+            />
+          ))}
+        </div>
+      ) : (
+        <p className="text-xs text-slate-500">
+          No GPU{group.worker?.gpu_reason ? `: ${group.worker.gpu_reason}` : ''}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/**
+ * One card per GPU (memory and temperature gauges, utilisation bars, processes) and the host. With
+ * celery worker nodes the GPUs are grouped by machine.
+ */
 export function GPUMonitor({ sample, thresholds, showHost = true }: GPUMonitorProps) {
   if (sample === null) return <Loader label="Waiting for the first reading…" />;
+  const multiHost = isMultiHost(sample);
   return (
     <div className="space-y-4" data-testid="gpu-monitor">
-      {sample.gpu_available ? (
+      {multiHost ? (
+        groupGpusByHost(sample)
+          .filter((group) => group.gpus.length > 0 || group.worker !== null)
+          .map((group) => <HostGroup key={group.host} group={group} thresholds={thresholds} />)
+      ) : sample.gpu_available ? (
         <div className="grid gap-4 md:grid-cols-2">
           {sample.gpus.map((gpu) => (
             <GpuCard key={gpu.index} gpu={gpu} thresholds={thresholds} />
@@ -125,7 +193,7 @@ export function GPUMonitor({ sample, thresholds, showHost = true }: GPUMonitorPr
       {(showHost || !sample.gpu_available) && (
         <section aria-label="Host">
           <h3 className="mb-2 flex items-center gap-1.5 text-xs font-semibold tracking-wide text-slate-500 uppercase">
-            <Cpu className="size-3.5" aria-hidden="true" /> Host
+            <Cpu className="size-3.5" aria-hidden="true" /> {multiHost ? 'API server' : 'Host'}
           </h3>
           <HostPanel host={sample.host} thresholds={thresholds} />
         </section>

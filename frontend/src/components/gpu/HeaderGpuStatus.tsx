@@ -6,6 +6,7 @@ import { useGpuStore } from '@/store/gpuStore';
 import { cn } from '@/utils/cn';
 
 import { formatGiB, LEVEL_FILL, levelOf, worstLevel, type Level } from './format';
+import { hostOf, isMultiHost } from './hosts';
 
 function gpuLevel(gpu: GpuStats, t: MonitoringSettings): Level {
   return worstLevel([
@@ -14,12 +15,27 @@ function gpuLevel(gpu: GpuStats, t: MonitoringSettings): Level {
   ]);
 }
 
-function GpuChip({ gpu, thresholds }: { gpu: GpuStats; thresholds: MonitoringSettings }) {
+function GpuChip({
+  gpu,
+  thresholds,
+  host,
+}: {
+  gpu: GpuStats;
+  thresholds: MonitoringSettings;
+  /** The machine's name when several machines report GPUs. */
+  host?: string;
+}) {
   const level = gpuLevel(gpu, thresholds);
   return (
-    <span className="inline-flex items-center gap-1.5 tabular-nums" data-level={level}>
+    <span
+      className="inline-flex items-center gap-1.5 tabular-nums"
+      data-level={level}
+      title={host === undefined ? undefined : `GPU ${String(gpu.index)} on ${host}`}
+    >
       <span className={cn('size-2 rounded-full', LEVEL_FILL[level])} aria-hidden="true" />
-      <span className="font-medium">GPU {gpu.index}</span>
+      <span className="font-medium">
+        {host === undefined ? '' : `${host} `}GPU {gpu.index}
+      </span>
       <span>
         {gpu.temperature_c === null || gpu.temperature_c === undefined
           ? '—'
@@ -66,12 +82,18 @@ export function HeaderGpuStatus() {
       </span>
     );
   }
+  const multiHost = isMultiHost(sample);
   const shown = sample.gpus.slice(0, MAX_CHIPS);
   const hidden = sample.gpus.length - shown.length;
   return (
     <span className={base} data-testid="header-gpu-status">
       {shown.map((gpu) => (
-        <GpuChip key={gpu.index} gpu={gpu} thresholds={thresholds} />
+        <GpuChip
+          key={`${hostOf(gpu, sample)}-${String(gpu.index)}`}
+          gpu={gpu}
+          thresholds={thresholds}
+          {...(multiHost ? { host: hostOf(gpu, sample) } : {})}
+        />
       ))}
       {hidden > 0 && <span className="text-slate-500">+{hidden} more</span>}
     </span>

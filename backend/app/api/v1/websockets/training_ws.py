@@ -11,7 +11,9 @@ Client -> server: {"action": "ping"} -> {"type": "pong"}; {"action": "get_status
 "status", "data": {...}}. Unknown sessions get {"type": "error", ...} and close code 4404.
 
 One poller per watched session in this process reads new events every POLL_INTERVAL_S (two indexed
-Core queries, ~0.3 ms CPU) and fans them out to every client of that session.
+Core queries, ~0.3 ms CPU) and fans them out to every client of that session. With the celery runner,
+every stored event is also announced over Redis (app/jobs/live.py): the poller reads as soon as its
+session's bell rings and otherwise only every RELAY_FALLBACK_POLL_S.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from app.config import Settings
 from app.core.training import events
 from app.db.session import get_engine, session_scope
 from app.db.tables import TrainingEvent, TrainingSession
+from app.jobs.live import LiveRelay
 from app.repositories import training as repo
 from app.services import training as service
 
@@ -39,6 +42,7 @@ router = APIRouter()
 log = logging.getLogger("app.ws.training")
 
 POLL_INTERVAL_S = 0.05
+RELAY_FALLBACK_POLL_S = 1.0  # with live announcements over Redis: a safety net only
 FINISHED = object()  # sentinel: the session is finished and every event was delivered
 CLOSE_NOT_FOUND = 4404
 
@@ -76,6 +80,18 @@ class _Tail:
     last_id: int = 0
     queues: set[asyncio.Queue[Any]] = field(default_factory=set)
     task: asyncio.Task[None] | None = None
+    relay: LiveRelay | None = None
+    bell: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def _wait(self) -> None:
+        """Until the next poll: the poll interval, or until the session's bell rings (celery runner)."""
+        if self.relay is None:
+            await asyncio.sleep(POLL_INTERVAL_S)
+            return
+        timeout = RELAY_FALLBACK_POLL_S if self.relay.connected else POLL_INTERVAL_S
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.bell.wait(), timeout)
+        self.bell.clear()
 
     def _poll(self) -> tuple[str | None, list[dict[str, Any]]]:
         """(status, new events); one read transaction, the status read BEFORE the events (see run())."""
@@ -86,6 +102,7 @@ class _Tail:
         return status, [_row_message(self.session_id, *row) for row in rows]
 
     async def run(self, hub: TrainingEventHub) -> None:
+        unwatch = self.relay.watch(self.session_id, self.bell.set) if self.relay is not None else None
         try:
             while self.queues:
                 status, messages = await asyncio.to_thread(self._poll)
@@ -99,7 +116,7 @@ class _Tail:
                     for queue in list(self.queues):
                         queue.put_nowait(FINISHED)
                     break
-                await asyncio.sleep(POLL_INTERVAL_S)
+                await self._wait()
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -107,14 +124,17 @@ class _Tail:
             for queue in list(self.queues):
                 queue.put_nowait(FINISHED)
         finally:
+            if unwatch is not None:
+                unwatch()
             hub.forget(self)
 
 
 class TrainingEventHub:
     """One tail per watched session, shared by all its clients (per app, in the API process)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, relay: LiveRelay | None = None) -> None:
         self.settings = settings
+        self.relay = relay
         self.tails: dict[str, _Tail] = {}
         self.lock = asyncio.Lock()
 
@@ -123,7 +143,7 @@ class TrainingEventHub:
         async with self.lock:
             tail = self.tails.get(session_id)
             if tail is None:
-                tail = _Tail(self.settings, session_id)
+                tail = _Tail(self.settings, session_id, relay=self.relay)
                 tail.last_id = await asyncio.to_thread(self._max_event_id, session_id)
                 self.tails[session_id] = tail
             queue: asyncio.Queue[Any] = asyncio.Queue()
@@ -150,7 +170,8 @@ def get_hub(websocket: WebSocket) -> TrainingEventHub:
     state = websocket.app.state
     hub: TrainingEventHub | None = getattr(state, "training_event_hub", None)
     if hub is None:
-        hub = TrainingEventHub(state.settings)
+        relay = getattr(getattr(state, "runner", None), "relay", None)  # celery runner: live bells
+        hub = TrainingEventHub(state.settings, relay if isinstance(relay, LiveRelay) else None)
         state.training_event_hub = hub
     return hub
 

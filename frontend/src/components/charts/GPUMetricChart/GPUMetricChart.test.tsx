@@ -14,6 +14,7 @@ const POINTS: HistoryPoint[] = [
     gpus: [
       {
         index: 0,
+        host: 'api-server',
         utilization_percent: 50,
         memory_used_percent: 25,
         temperature_c: 60,
@@ -21,6 +22,7 @@ const POINTS: HistoryPoint[] = [
       },
       {
         index: 1,
+        host: 'api-server',
         utilization_percent: null,
         memory_used_percent: 5,
         temperature_c: 40,
@@ -36,6 +38,7 @@ const POINTS: HistoryPoint[] = [
     gpus: [
       {
         index: 0,
+        host: 'api-server',
         utilization_percent: 70,
         memory_used_percent: 26,
         temperature_c: 65,
@@ -53,6 +56,29 @@ describe('GPUMetricChart series', () => {
       { t: Date.parse('2026-11-26T12:01:00Z'), gpu0: 70 },
     ]);
     expect(chartRows(POINTS, 'gpu_temperature')[0]).toMatchObject({ gpu0: 60, gpu1: 40 });
+  });
+
+  it('names the lines by machine when worker nodes report GPUs with the same index', () => {
+    const point = (t: string, a: number, b: number): HistoryPoint => ({
+      timestamp: t,
+      cpu_percent: 1,
+      memory_percent: 1,
+      disk_percent: 1,
+      gpus: [
+        { index: 0, host: 'gpu-box.lan', utilization_percent: a },
+        { index: 0, host: 'api-server', utilization_percent: b },
+      ],
+    });
+    const points = [point('2026-11-26T12:00:00Z', 90, 10), point('2026-11-26T12:00:02Z', 80, 20)];
+    expect(seriesFor(points, 'gpu_utilization').map((s) => [s.key, s.label])).toEqual([
+      ['gpu_api_server_0', 'api-server · GPU 0'],
+      ['gpu_gpu_box_lan_0', 'gpu-box.lan · GPU 0'],
+    ]);
+    expect(chartRows(points, 'gpu_utilization')[1]).toEqual({
+      t: Date.parse('2026-11-26T12:00:02Z'),
+      gpu_gpu_box_lan_0: 80,
+      gpu_api_server_0: 20,
+    });
   });
 
   it('has one line for a host metric', () => {

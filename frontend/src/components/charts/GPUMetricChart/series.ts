@@ -29,7 +29,7 @@ export const GPU_METRICS: readonly GpuMetric[] = [
 ];
 export const HOST_METRICS: readonly HostMetric[] = ['cpu', 'ram', 'disk'];
 
-const GPU_FIELD: Record<GpuMetric, keyof Omit<GpuPoint, 'index'>> = {
+const GPU_FIELD: Record<GpuMetric, keyof Omit<GpuPoint, 'index' | 'host'>> = {
   gpu_utilization: 'utilization_percent',
   gpu_memory: 'memory_used_percent',
   gpu_temperature: 'temperature_c',
@@ -72,23 +72,47 @@ export function gpuIndexes(points: readonly HistoryPoint[]): number[] {
   return [...seen].sort((a, b) => a - b);
 }
 
+/** Several machines report GPUs (celery worker nodes): lines are then named by host too. */
+function hostsOf(points: readonly HistoryPoint[]): string[] {
+  const hosts = new Set<string>();
+  for (const point of points) for (const gpu of point.gpus) hosts.add(gpu.host);
+  return [...hosts].sort();
+}
+
+/** The chart column of a GPU: `gpu0` on one machine, `gpu_<host>_0` when several report. */
+function columnOf(gpu: GpuPoint, multiHost: boolean): string {
+  return multiHost
+    ? `gpu_${gpu.host.replace(/[^A-Za-z0-9]/g, '_')}_${String(gpu.index)}`
+    : `gpu${String(gpu.index)}`;
+}
+
 export function seriesFor(points: readonly HistoryPoint[], metric: ChartMetric): ChartSeries[] {
   if (!isGpuMetric(metric)) {
     return [{ key: metric, label: METRICS[metric].label, color: COLORS[0] ?? '#0284c7' }];
   }
-  return gpuIndexes(points).map((index, i) => ({
-    key: `gpu${index}`,
-    label: `GPU ${index}`,
+  const hosts = hostsOf(points);
+  const multiHost = hosts.length > 1;
+  const gpus = new Map<string, GpuPoint>();
+  for (const point of points) for (const gpu of point.gpus) gpus.set(columnOf(gpu, multiHost), gpu);
+  const ordered = [...gpus.entries()].sort(
+    ([, a], [, b]) => a.host.localeCompare(b.host) || a.index - b.index,
+  );
+  return ordered.map(([key, gpu], i) => ({
+    key,
+    label: multiHost
+      ? `${gpu.host || 'server'} · GPU ${String(gpu.index)}`
+      : `GPU ${String(gpu.index)}`,
     color: COLORS[i % COLORS.length] ?? '#0284c7',
   }));
 }
 
 /** One row per point: `t` (ms since epoch) and one column per series. */
 export function chartRows(points: readonly HistoryPoint[], metric: ChartMetric): ChartRow[] {
+  const multiHost = hostsOf(points).length > 1;
   return points.map((point) => {
     const row: ChartRow = { t: Date.parse(point.timestamp) };
     if (isGpuMetric(metric)) {
-      for (const gpu of point.gpus) row[`gpu${gpu.index}`] = gpu[GPU_FIELD[metric]] ?? null;
+      for (const gpu of point.gpus) row[columnOf(gpu, multiHost)] = gpu[GPU_FIELD[metric]] ?? null;
     } else {
       row[metric] = point[HOST_FIELD[metric]] ?? null;
     }
