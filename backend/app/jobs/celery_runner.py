@@ -43,7 +43,7 @@ from app.jobs.live import (
     redis_client,
     uninstall_event_publisher,
 )
-from app.jobs.runner import LocalRunner, call_on_lost, request_stop, snapshot_of, submit_job
+from app.jobs.runner import DatabaseQueueRunner, LocalRunner, call_on_lost, snapshot_of
 from app.jobs.storage import ensure_storage_marker
 
 log = logging.getLogger("app.jobs.celery_runner")
@@ -74,45 +74,17 @@ def slot_gpu_count(settings: Settings) -> int:
     return int(any(s.get("queue") == "gpu" and s.get("gpu") is not None for s in slots))
 
 
-class CeleryRunner:
+class CeleryRunner(DatabaseQueueRunner):
     POLL_INTERVAL_S = 0.5
     RECONNECT_S = 2.0
 
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+        super().__init__(settings)
         self.relay = LiveRelay(stale_after_s=settings.worker_heartbeat_timeout_s)
         self._redis: Any = None
         self._celery: Any = None
-        self._wake: asyncio.Event | None = None
-        self._loop_ref: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._redis_failing = False
-
-    # -- interface ---------------------------------------------------------------------------------
-    def submit(self, kind: str, params: dict[str, Any], *, subject_id: str | None = None) -> str:
-        job_id = submit_job(self.settings, kind, params, subject_id=subject_id)
-        self.wake()
-        return job_id
-
-    def request_stop(self, job_id: str) -> None:
-        """A database flag: the job's context sees it within a second, on whichever machine it runs."""
-        request_stop(self.settings, job_id)
-        self.wake()
-
-    def cancel(self, job_id: str) -> bool:
-        """Cancels a queued job; returns False when it had already been dispatched or ended."""
-        with session_scope(self.settings.resolved_database_url) as db:
-            result = db.execute(
-                update(Job)
-                .where(Job.id == job_id, Job.status == "queued")
-                .values(status="cancelled", stop_requested=True, finished_at=utcnow())
-            )
-        return bool(getattr(result, "rowcount", 0))
-
-    def wake(self) -> None:
-        """Dispatch now rather than at the next poll (safe from any thread)."""
-        if self._loop_ref is not None and self._wake is not None and not self._loop_ref.is_closed():
-            self._loop_ref.call_soon_threadsafe(self._wake.set)
 
     async def start(self) -> None:
         self._wake = asyncio.Event()

@@ -147,24 +147,22 @@ class _Running:
     log_path: Path
 
 
-class LocalRunner:
-    POLL_INTERVAL_S = 0.5
+class DatabaseQueueRunner:
+    """What every runner shares: the queue is the jobs table, so submitting, stopping and cancelling are
+    rows and flags any process can write; `wake` makes the runner's dispatch loop look at once."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.slots = queue_slots(settings)
-        self._running: dict[str, _Running] = {}
         self._wake: asyncio.Event | None = None
         self._loop_ref: asyncio.AbstractEventLoop | None = None
-        self._task: asyncio.Task[None] | None = None
 
-    # -- interface ---------------------------------------------------------------------------------
     def submit(self, kind: str, params: dict[str, Any], *, subject_id: str | None = None) -> str:
         job_id = submit_job(self.settings, kind, params, subject_id=subject_id)
         self.wake()
         return job_id
 
     def request_stop(self, job_id: str) -> None:
+        """A database flag: the job's context sees it within a second, on whichever machine it runs."""
         request_stop(self.settings, job_id)
         self.wake()
 
@@ -174,7 +172,7 @@ class LocalRunner:
             self._loop_ref.call_soon_threadsafe(self._wake.set)
 
     def cancel(self, job_id: str) -> bool:
-        """Cancels a queued job; returns False when it had already started or ended."""
+        """Cancels a queued job; returns False when it had already started (or been dispatched) or ended."""
         with session_scope(self.settings.resolved_database_url) as db:
             result = db.execute(
                 update(Job)
@@ -182,6 +180,16 @@ class LocalRunner:
                 .values(status="cancelled", stop_requested=True, finished_at=utcnow())
             )
         return bool(getattr(result, "rowcount", 0))
+
+
+class LocalRunner(DatabaseQueueRunner):
+    POLL_INTERVAL_S = 0.5
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.slots = queue_slots(settings)
+        self._running: dict[str, _Running] = {}
+        self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self._wake = asyncio.Event()

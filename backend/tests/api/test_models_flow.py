@@ -11,7 +11,6 @@ import io
 import shutil
 import subprocess
 import sys
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,9 +24,9 @@ from app.db.session import session_scope
 from app.db.tables import Dataset
 from app.main import create_app
 from app.services.models import export_artifact
+from tests.helpers.jobs import wait_for_job
 
 API = "/api/v1/models"
-FINISHED = ("completed", "failed", "stopped", "cancelled", "interrupted")
 BACKEND = Path(__file__).resolve().parents[2]
 
 
@@ -36,16 +35,6 @@ def live(sqlite_settings: Settings) -> Iterator[TestClient]:
     """A client with its lifespan: the local runner starts a worker process per job."""
     with TestClient(create_app(sqlite_settings)) as client:
         yield client
-
-
-def wait_for_job(client: TestClient, job_id: str, timeout: float = 300) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job: dict[str, Any] = client.get(f"/api/v1/jobs/{job_id}").json()
-        if job["status"] in FINISHED:
-            return job
-        time.sleep(0.3)
-    raise AssertionError(f"job {job_id} did not finish in {timeout} s")
 
 
 def upload(client: TestClient, path: Path, file_name: str, name: str | None = None) -> dict[str, Any]:

@@ -11,11 +11,8 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx
 import psutil
@@ -24,6 +21,7 @@ from sqlalchemy import select
 from app.config import Settings
 from app.db.session import session_scope
 from app.db.tables import Job
+from tests.helpers.training import wait_for
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 START_TIMEOUT_S = 60.0
@@ -40,17 +38,6 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.05) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not reached within {timeout:.0f} s")
-        time.sleep(interval)
 
 
 @dataclass

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,18 +114,28 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    if not (FRONTEND_DIST / "index.html").is_file():
-        pytest.fail(
-            f"The front end is not built ({FRONTEND_DIST} has no index.html): "
-            "run `npm run build` in frontend/."
-        )
+    require_built_frontend()
     crackdet = _crackdet_executable()
     workdir = tmp_path_factory.mktemp("e2e")
     data_dir = workdir / "data"
     env = _server_env(data_dir)
     _run_cli(crackdet, ["migrate"], env, workdir)
     _run_cli(crackdet, ["demo-data"], env, workdir)
+    with serving(crackdet, env, workdir, data_dir) as server:
+        yield server
 
+
+def require_built_frontend() -> None:
+    if not (FRONTEND_DIST / "index.html").is_file():
+        pytest.fail(
+            f"The front end is not built ({FRONTEND_DIST} has no index.html): "
+            "run `npm run build` in frontend/."
+        )
+
+
+@contextmanager
+def serving(crackdet: Path, env: dict[str, str], workdir: Path, data_dir: Path) -> Iterator[LiveServer]:
+    """`crackdet serve` on a free loopback port until the block ends (its output in workdir/server.log)."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = workdir / "server.log"

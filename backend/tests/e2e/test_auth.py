@@ -19,15 +19,13 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from .conftest import (
     COMMAND_TIMEOUT_S,
-    FRONTEND_DIST,
     BrowserProblems,
     LiveServer,
     _crackdet_executable,
-    _free_port,
     _run_cli,
     _server_env,
-    _stop,
-    _wait_until_healthy,
+    require_built_frontend,
+    serving,
 )
 
 pytestmark = pytest.mark.e2e
@@ -40,8 +38,7 @@ VIEWER_PASSWORD = "e2e viewer password"
 
 @pytest.fixture(scope="module")
 def auth_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    if not (FRONTEND_DIST / "index.html").is_file():
-        pytest.fail(f"The front end is not built ({FRONTEND_DIST}): run `npm run build` in frontend/.")
+    require_built_frontend()
     crackdet = _crackdet_executable()
     workdir = tmp_path_factory.mktemp("e2e-auth")
     data_dir = workdir / "data"
@@ -60,23 +57,8 @@ def auth_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     assert created.returncode == 0, f"create-admin failed:\n{created.stdout}\n{created.stderr}"
     assert ADMIN_PASSWORD not in created.stdout + created.stderr
 
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log_path = workdir / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [str(crackdet), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=workdir,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            _wait_until_healthy(base_url, process, log_path)
-            yield LiveServer(base_url=base_url, data_dir=data_dir)
-        finally:
-            _stop(process)
+    with serving(crackdet, env, workdir, data_dir) as server:
+        yield server
 
 
 class AuthBrowserProblems(BrowserProblems):

@@ -50,14 +50,17 @@ def tiny_config(dataset_id: str, **overrides: Any) -> dict[str, Any]:
     return body
 
 
-def wait_for(predicate: Callable[[], Any], timeout: float = 120, interval: float = 0.1) -> Any:
+def wait_for(
+    predicate: Callable[[], Any], timeout: float = 120, what: str = "condition", interval: float = 0.1
+) -> Any:
+    """The first truthy value of `predicate`, polled every `interval` s; fails after `timeout` s."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"condition not reached within {timeout} s")
+            raise AssertionError(f"{what}: not reached within {timeout:.0f} s")
         time.sleep(interval)
 
 

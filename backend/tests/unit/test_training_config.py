@@ -203,13 +203,24 @@ def test_retention_keeps_best_and_last_n() -> None:
     assert {row.epoch for row in checkpoints_to_prune(rows, keep_last=0)} == {1, 3, 4, 5, 6, 7}
 
 
-def test_out_of_memory_is_recognised_and_explained() -> None:
-    from app.core.training.ultralytics_trainer import is_out_of_memory, out_of_memory_message
+def test_out_of_memory_is_recognised_and_explained(tmp_path: Path) -> None:
+    from app.core.training.base import TrainingRequest, out_of_memory_error
 
-    error = RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
-    assert is_out_of_memory(error) and not is_out_of_memory(RuntimeError("shape mismatch"))
-    message = out_of_memory_message(error, batch=32, image_size=640, device="0")
-    assert message.startswith("CUDA out of memory") and "smaller batch size (e.g. 16)" in message
+    request = TrainingRequest(
+        session_id="s",
+        config=TrainingConfig(batch_size=32, image_size=640),
+        data_yaml=tmp_path / "data.yaml",
+        run_dir=tmp_path,
+        device="0",
+        train_images=10,
+        class_names=["crack"],
+    )
+    error = out_of_memory_error(RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB"), request)
+    assert error is not None
+    assert str(error).startswith("CUDA out of memory") and "smaller batch size (e.g. 16)" in str(error)
+    assert out_of_memory_error(RuntimeError("shape mismatch"), request) is None
+    host = out_of_memory_error(MemoryError(), TrainingRequest(**{**request.__dict__, "device": "cpu"}))
+    assert host is not None and str(host).startswith("Host out of memory")
 
 
 def test_run_data_yaml_resolves_roboflow_paths_and_refuses_escapes(sqlite_settings: Settings) -> None:
@@ -236,3 +247,26 @@ def test_run_data_yaml_resolves_roboflow_paths_and_refuses_escapes(sqlite_settin
         pytest.raises(Unprocessable, match="outside"),
     ):
         resolve_dataset(sqlite_settings, db, "d" * 32)
+
+
+def test_a_truncated_last_checkpoint_falls_back_to_the_newest_complete_epoch_copy(tmp_path: Path) -> None:
+    """A kill while Ultralytics rewrites last.pt in place leaves it cut short; resume must not pick it."""
+    import zipfile
+
+    from app.core.training.ultralytics_trainer import UltralyticsTrainer, weights_dir
+
+    folder = weights_dir(tmp_path)
+    folder.mkdir(parents=True)
+
+    def checkpoint(name: str) -> Path:
+        with zipfile.ZipFile(folder / name, "w") as archive:  # torch.save writes a zip archive
+            archive.writestr("archive/data.pkl", b"x" * 4096)
+        return folder / name
+
+    assert UltralyticsTrainer.last_checkpoint(tmp_path) is None
+    checkpoint("epoch_0001.pt")
+    newest_copy = checkpoint("epoch_0002.pt")
+    last = checkpoint("last.pt")
+    assert UltralyticsTrainer.last_checkpoint(tmp_path) == last
+    last.write_bytes(last.read_bytes()[:1000])  # cut short mid-write
+    assert UltralyticsTrainer.last_checkpoint(tmp_path) == newest_copy

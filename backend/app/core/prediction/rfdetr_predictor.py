@@ -11,40 +11,21 @@ full resolution. RF-DETR has no NMS: the pipeline's selection applies the reques
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 
-from app.core.prediction.base import CropMask, Detection, InferenceOptions, Predictor, RGBImage
+from app.core.prediction.base import Box, CropMask, Detection, InferenceOptions, Predictor, RGBImage
+from app.core.prediction.mask_resample import crop_mask_over_box
 
 
-def crop_mask_from_logits(
-    logits: np.ndarray, box: tuple[float, float, float, float], original: tuple[int, int]
-) -> CropMask | None:
+def crop_mask_from_logits(logits: np.ndarray, box: Box, original: tuple[int, int]) -> CropMask | None:
     """Resample one mask logit map (h' x w', covering the whole image) over `box` into a bool mask."""
     height, width = original
-    x0, y0 = max(0, math.floor(box[0])), max(0, math.floor(box[1]))
-    x1, y1 = min(width, math.ceil(box[2])), min(height, math.ceil(box[3]))
-    if x1 <= x0 or y1 <= y0:
-        return None
-    scale_x, scale_y = logits.shape[1] / width, logits.shape[0] / height
-    # destination pixel centre (x + x0 + 0.5) in the image -> source pixel index in the logit map
-    matrix = np.array(
-        [[scale_x, 0.0, scale_x * (x0 + 0.5) - 0.5], [0.0, scale_y, scale_y * (y0 + 0.5) - 0.5]],
-        dtype=np.float64,
-    )
-    resampled = cv2.warpAffine(
-        logits.astype(np.float32),
-        matrix,
-        (x1 - x0, y1 - y0),
-        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-        borderMode=cv2.BORDER_REPLICATE,
-    )
-    return CropMask(x0, y0, resampled > 0.0)
+    scale = (logits.shape[1] / width, logits.shape[0] / height)
+    return crop_mask_over_box(logits, box, original, scale=scale, threshold=0.0, replicate_border=True)
 
 
 def decode(

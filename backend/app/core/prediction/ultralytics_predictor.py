@@ -11,15 +11,14 @@ Call `prepare_ultralytics_env(data_dir)` in the process before this module is im
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 
-from app.core.prediction.base import CropMask, Detection, InferenceOptions, Predictor, RGBImage
+from app.core.prediction.base import Box, CropMask, Detection, InferenceOptions, Predictor, RGBImage
+from app.core.prediction.mask_resample import crop_mask_over_box
 
 PYTORCH_BATCH = 4
 
@@ -36,30 +35,10 @@ def _letterbox_geometry(
     return gain, float(pad_x), float(pad_y)
 
 
-def crop_mask_from_letterboxed(
-    mask: np.ndarray, box: tuple[float, float, float, float], original: tuple[int, int]
-) -> CropMask | None:
+def crop_mask_from_letterboxed(mask: np.ndarray, box: Box, original: tuple[int, int]) -> CropMask | None:
     """Resample one letterboxed mask (h' x w', 0/1) over `box` into a crop-local bool mask."""
-    height, width = original
-    x0, y0 = max(0, math.floor(box[0])), max(0, math.floor(box[1]))
-    x1, y1 = min(width, math.ceil(box[2])), min(height, math.ceil(box[3]))
-    if x1 <= x0 or y1 <= y0:
-        return None
     gain, pad_x, pad_y = _letterbox_geometry(original, (int(mask.shape[0]), int(mask.shape[1])))
-    # destination pixel centre (x + x0 + 0.5) in the original -> source pixel index in the mask
-    matrix = np.array(
-        [[gain, 0.0, gain * (x0 + 0.5) + pad_x - 0.5], [0.0, gain, gain * (y0 + 0.5) + pad_y - 0.5]],
-        dtype=np.float64,
-    )
-    resampled = cv2.warpAffine(
-        mask.astype(np.float32),
-        matrix,
-        (x1 - x0, y1 - y0),
-        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-        borderMode=cv2.BORDER_CONSTANT,
-        borderValue=0.0,
-    )
-    return CropMask(x0, y0, resampled > 0.5)
+    return crop_mask_over_box(mask, box, original, scale=(gain, gain), offset=(pad_x, pad_y), threshold=0.5)
 
 
 class UltralyticsPredictor(Predictor):

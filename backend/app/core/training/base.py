@@ -8,7 +8,9 @@ process pool, Celery) can call that handler unchanged.
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -137,3 +139,37 @@ class Trainer(ABC):
         Returns the files kept, to be recorded as the run's checkpoints; None when the trainer records
         its checkpoints epoch by epoch through `TrainingListener.on_checkpoint` instead."""
         return None
+
+
+def out_of_memory_error(exc: BaseException, request: TrainingRequest) -> TrainingError | None:
+    """A user-facing TrainingError when `exc` is running out of (GPU or host) memory, else None."""
+    text = str(exc).lower()
+    if not (
+        isinstance(exc, MemoryError) or "out of memory" in text or type(exc).__name__ == "OutOfMemoryError"
+    ):
+        return None
+    config = request.config
+    where = "CUDA" if request.device != "cpu" else "Host"
+    return TrainingError(
+        f"{where} out of memory while training with batch size {config.batch_size} at image size "
+        f"{config.image_size}. Try a smaller batch size (e.g. {max(1, config.batch_size // 2)}) or a smaller "
+        f"image size. ({str(exc)[:200]})"
+    )
+
+
+class ForwardLibraryWarnings(logging.Handler):
+    """Passes a training library's warnings and errors to the listener as console lines (its stdout stays
+    quiet). `clean` tidies a message; an empty result drops it (known noise)."""
+
+    def __init__(self, listener: TrainingListener, clean: Callable[[str], str] = str.strip) -> None:
+        super().__init__(level=logging.WARNING)
+        self.listener = listener
+        self.clean = clean
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = self.clean(record.getMessage())
+            if message:
+                self.listener.on_log(message[:2000], "warning" if record.levelno < logging.ERROR else "error")
+        except Exception:  # a log line must never break training
+            pass

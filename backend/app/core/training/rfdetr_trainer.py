@@ -38,6 +38,7 @@ from app.core.training.architectures import RFDETR_VARIANTS
 from app.core.training.base import (
     BatchProgress,
     EpochResult,
+    ForwardLibraryWarnings,
     KeptFile,
     Trainer,
     TrainingError,
@@ -45,6 +46,7 @@ from app.core.training.base import (
     TrainingOutcome,
     TrainingRequest,
     TrainingStopRequested,
+    out_of_memory_error,
 )
 from app.core.training.config import RFDETR_AUGMENTATION, TrainingConfig, rfdetr_train_args
 from app.core.training.frameworks import require_architecture
@@ -120,20 +122,10 @@ def epoch_summary(epoch: int, epochs: int, metrics: dict[str, float], is_best: b
     )
 
 
-class _ForwardRfdetrWarnings(logging.Handler):
-    """rfdetr's warnings and errors become console lines (its start-up chatter about DINOv2 does not)."""
-
-    def __init__(self, listener: TrainingListener) -> None:
-        super().__init__(level=logging.WARNING)
-        self.listener = listener
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            message = record.getMessage().strip()
-            if message and not any(noise in message for noise in NOISY_WARNINGS):
-                self.listener.on_log(message[:2000], "warning" if record.levelno < logging.ERROR else "error")
-        except Exception:  # a log line must never break training
-            pass
+def _clean_warning(message: str) -> str:
+    """rfdetr's warnings and errors become console lines; its start-up chatter about DINOv2 does not."""
+    message = message.strip()
+    return "" if any(noise in message for noise in NOISY_WARNINGS) else message
 
 
 class _Reporter:
@@ -293,12 +285,6 @@ def _augmentation(config: TrainingConfig, listener: TrainingListener) -> dict[st
     return value
 
 
-def _is_out_of_memory(exc: BaseException) -> bool:
-    from app.core.training.ultralytics_trainer import is_out_of_memory
-
-    return is_out_of_memory(exc)
-
-
 class RFDETRTrainer(Trainer):
     framework = "rfdetr"
 
@@ -387,7 +373,7 @@ class RFDETRTrainer(Trainer):
         model = self._model(request)
         reporter = _Reporter(listener, segmentation=arch.task == "segment")
         rfdetr_logger = logging.getLogger("rf-detr")
-        forward = _ForwardRfdetrWarnings(listener)
+        forward = ForwardLibraryWarnings(listener, _clean_warning)
         rfdetr_logger.addHandler(forward)
         try:
             with extra_lightning_callback(lightning_callback(reporter)):
@@ -395,12 +381,8 @@ class RFDETRTrainer(Trainer):
         except TrainingStopRequested:
             raise
         except (RuntimeError, MemoryError) as exc:
-            if isinstance(exc, MemoryError) or _is_out_of_memory(exc):
-                from app.core.training.ultralytics_trainer import out_of_memory_message
-
-                config = request.config
-                message = out_of_memory_message(exc, config.batch_size, config.image_size, request.device)
-                raise TrainingError(message) from exc
+            if (error := out_of_memory_error(exc, request)) is not None:
+                raise error from exc
             raise
         finally:
             rfdetr_logger.removeHandler(forward)

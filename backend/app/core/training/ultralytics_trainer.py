@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,14 @@ from app.core.training import events
 from app.core.training.base import (
     BatchProgress,
     EpochResult,
+    ForwardLibraryWarnings,
     SavedCheckpoint,
     Trainer,
-    TrainingError,
     TrainingListener,
     TrainingOutcome,
     TrainingRequest,
     TrainingStopRequested,
+    out_of_memory_error,
 )
 from app.core.training.config import ultralytics_train_args
 
@@ -57,34 +59,8 @@ def _tensor_dict(values: Any) -> dict[str, float]:
     return out
 
 
-def is_out_of_memory(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return "out of memory" in text or type(exc).__name__ == "OutOfMemoryError"
-
-
-def out_of_memory_message(exc: BaseException, batch: int, image_size: int, device: str) -> str:
-    where = "CUDA" if device != "cpu" else "Host"
-    smaller = max(1, batch // 2)
-    return (
-        f"{where} out of memory while training with batch size {batch} at image size {image_size}. "
-        f"Try a smaller batch size (e.g. {smaller}) or a smaller image size. ({str(exc)[:200]})"
-    )
-
-
-class _ForwardWarnings(logging.Handler):
-    """Passes Ultralytics' warnings and errors to the listener as log lines (stdout stays quiet)."""
-
-    def __init__(self, listener: TrainingListener) -> None:
-        super().__init__(level=logging.WARNING)
-        self.listener = listener
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            message = record.getMessage().replace("WARNING ⚠️", "").strip()
-            if message:
-                self.listener.on_log(message[:2000], "warning" if record.levelno < logging.ERROR else "error")
-        except Exception:  # a log line must never break training
-            pass
+def _clean_warning(message: str) -> str:
+    return message.replace("WARNING ⚠️", "").strip()
 
 
 class _Callbacks:
@@ -242,8 +218,15 @@ class UltralyticsTrainer(Trainer):
 
     @staticmethod
     def last_checkpoint(run_dir: Path) -> Path | None:
-        last = weights_dir(run_dir) / "last.pt"
-        return last if last.is_file() and last.stat().st_size > 0 else None
+        """last.pt, or when it is missing or cut short (Ultralytics writes it in place, so a kill during
+        the write truncates it) the newest complete epoch copy, which holds the same resumable state."""
+        folder = weights_dir(run_dir)
+        epoch_copies = sorted(folder.glob(EPOCH_CHECKPOINT.replace("{epoch:04d}", "*")), reverse=True)
+        for candidate in (folder / "last.pt", *epoch_copies):
+            # torch.save writes a zip: a truncated one has no central directory
+            if candidate.is_file() and zipfile.is_zipfile(candidate):
+                return candidate
+        return None
 
     @staticmethod
     def best_checkpoint(run_dir: Path) -> Path | None:
@@ -279,7 +262,7 @@ class UltralyticsTrainer(Trainer):
         callbacks = _Callbacks(request, listener)
         model, kwargs = self._build(request)
         callbacks.attach(model)
-        forward = _ForwardWarnings(listener)
+        forward = ForwardLibraryWarnings(listener, _clean_warning)
         previous_level = LOGGER.level
         LOGGER.addHandler(forward)
         LOGGER.setLevel(logging.WARNING)
@@ -288,11 +271,8 @@ class UltralyticsTrainer(Trainer):
         except TrainingStopRequested:
             raise
         except (RuntimeError, MemoryError) as exc:
-            if isinstance(exc, MemoryError) or is_out_of_memory(exc):
-                config = request.config
-                raise TrainingError(
-                    out_of_memory_message(exc, config.batch_size, config.image_size, request.device)
-                ) from exc
+            if (error := out_of_memory_error(exc, request)) is not None:
+                raise error from exc
             raise
         finally:
             LOGGER.removeHandler(forward)

@@ -4,6 +4,7 @@ import { useState, type SubmitEvent } from 'react';
 import { Button } from '@/components/common/Button';
 import { Callout } from '@/components/common/Callout';
 import { FormField } from '@/components/common/FormField';
+import { InlineConfirm } from '@/components/common/InlineConfirm';
 import { Loader } from '@/components/common/Loader';
 import { useApiTokens, useCreateApiToken, useRevokeApiToken, useSession } from '@/hooks/useAuth';
 import {
@@ -194,35 +195,24 @@ function TokenRow({ token, onError }: { token: ApiToken; onError: (message: stri
       <td className="py-2.5 text-right whitespace-nowrap">
         {state === 'active' &&
           (confirming ? (
-            <span className="inline-flex items-center gap-1.5">
-              <span className="text-xs text-slate-600">Scripts using it stop working.</span>
-              <Button
-                size="sm"
-                variant="danger"
-                disabled={revoke.isPending}
-                onClick={() => {
-                  revoke.mutate(token.id, {
-                    onError: (error) => {
-                      onError(messageOf(error));
-                    },
-                    onSettled: () => {
-                      setConfirming(false);
-                    },
-                  });
-                }}
-              >
-                Revoke
-              </Button>
-              <Button
-                size="sm"
-                variant="ghost"
-                onClick={() => {
-                  setConfirming(false);
-                }}
-              >
-                Keep
-              </Button>
-            </span>
+            <InlineConfirm
+              label="Revoke"
+              message="Scripts using it stop working."
+              pending={revoke.isPending}
+              onConfirm={() => {
+                revoke.mutate(token.id, {
+                  onError: (error) => {
+                    onError(messageOf(error));
+                  },
+                  onSettled: () => {
+                    setConfirming(false);
+                  },
+                });
+              }}
+              onCancel={() => {
+                setConfirming(false);
+              }}
+            />
           ) : (
             <Button
               size="sm"

@@ -2,10 +2,11 @@ import { useState, type SubmitEvent } from 'react';
 
 import { Button } from '@/components/common/Button';
 import { Callout } from '@/components/common/Callout';
-import { FormField } from '@/components/common/FormField';
 import { useChangePassword } from '@/hooks/useAuth';
 import { passwordProblem } from '@/services/auth.service';
 import { DetailedApiError, errorMessage } from '@/services/errors';
+
+import { PasswordField } from './PasswordField';
 
 interface FieldErrors {
   current?: string;
@@ -53,45 +54,26 @@ export function ChangePasswordForm({ onDone, onCancel }: ChangePasswordFormProps
 
   return (
     <form className="space-y-4" onSubmit={onSubmit} noValidate aria-label="Change password">
-      <FormField label="Current password" error={errors.current}>
-        {(control) => (
-          <input
-            {...control}
-            type="password"
-            autoComplete="current-password"
-            value={current}
-            onChange={(event) => {
-              setCurrent(event.target.value);
-            }}
-          />
-        )}
-      </FormField>
-      <FormField label="New password" error={errors.next} hint="At least 10 characters.">
-        {(control) => (
-          <input
-            {...control}
-            type="password"
-            autoComplete="new-password"
-            value={next}
-            onChange={(event) => {
-              setNext(event.target.value);
-            }}
-          />
-        )}
-      </FormField>
-      <FormField label="Repeat the new password" error={errors.confirm}>
-        {(control) => (
-          <input
-            {...control}
-            type="password"
-            autoComplete="new-password"
-            value={confirm}
-            onChange={(event) => {
-              setConfirm(event.target.value);
-            }}
-          />
-        )}
-      </FormField>
+      <PasswordField
+        label="Current password"
+        autoComplete="current-password"
+        error={errors.current}
+        value={current}
+        onChange={setCurrent}
+      />
+      <PasswordField
+        label="New password"
+        error={errors.next}
+        hint="At least 10 characters."
+        value={next}
+        onChange={setNext}
+      />
+      <PasswordField
+        label="Repeat the new password"
+        error={errors.confirm}
+        value={confirm}
+        onChange={setConfirm}
+      />
       {mutation.isError && (
         <Callout tone="error" title="The password was not changed">
           {serverMessage(mutation.error)}

@@ -4,6 +4,7 @@ import { useState, type SubmitEvent } from 'react';
 import { Button } from '@/components/common/Button';
 import { Callout } from '@/components/common/Callout';
 import { FormField, INPUT_CLASSES } from '@/components/common/FormField';
+import { InlineConfirm } from '@/components/common/InlineConfirm';
 import { Loader } from '@/components/common/Loader';
 import { Modal } from '@/components/common/Modal';
 import { useCreateUser, useDeleteUser, useSession, useUpdateUser, useUsers } from '@/hooks/useAuth';
@@ -19,6 +20,7 @@ import { cn } from '@/utils/cn';
 
 import { AccessControlOffNote } from './AccessControlOffNote';
 import { formatTimestamp, ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES } from './format';
+import { PasswordField } from './PasswordField';
 
 function messageOf(error: unknown): string {
   if (error instanceof DetailedApiError) {
@@ -111,24 +113,13 @@ function AddUserForm({ onDone }: { onDone: () => void }) {
             />
           )}
         </FormField>
-        <FormField
+        <PasswordField
           label="Initial password"
           error={errors.password}
           hint="At least 10 characters; give it to the person."
-        >
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              autoComplete="new-password"
-              maxLength={256}
-              value={password}
-              onChange={(event) => {
-                setPassword(event.target.value);
-              }}
-            />
-          )}
-        </FormField>
+          value={password}
+          onChange={setPassword}
+        />
         <FormField label="Role" hint={ROLE_DESCRIPTIONS[role]}>
           {(control) => (
             <select
@@ -196,20 +187,13 @@ function SetPasswordDialog({ user, onClose }: { user: AuthUser; onClose: () => v
           );
         }}
       >
-        <FormField label="New password" error={problem} hint="At least 10 characters.">
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              autoComplete="new-password"
-              maxLength={256}
-              value={password}
-              onChange={(event) => {
-                setPassword(event.target.value);
-              }}
-            />
-          )}
-        </FormField>
+        <PasswordField
+          label="New password"
+          error={problem}
+          hint="At least 10 characters."
+          value={password}
+          onChange={setPassword}
+        />
         {update.isError && <Callout tone="error">{messageOf(update.error)}</Callout>}
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={onClose}>
@@ -280,37 +264,26 @@ function UserRow({
       <td className="py-2.5 pr-3 text-slate-600">{formatTimestamp(user.last_login_at)}</td>
       <td className="py-2.5 text-right whitespace-nowrap">
         {confirmDelete ? (
-          <span className="inline-flex items-center gap-1.5">
-            <span className="text-xs text-slate-600">Delete {user.username}?</span>
-            <Button
-              size="sm"
-              variant="danger"
-              disabled={busy}
-              onClick={() => {
-                onError(null);
-                remove.mutate(user.id, {
-                  ...report,
-                  onSuccess: () => {
-                    showToast({ variant: 'success', title: `Account ${user.username} deleted` });
-                  },
-                  onSettled: () => {
-                    setConfirmDelete(false);
-                  },
-                });
-              }}
-            >
-              Delete
-            </Button>
-            <Button
-              size="sm"
-              variant="ghost"
-              onClick={() => {
-                setConfirmDelete(false);
-              }}
-            >
-              Keep
-            </Button>
-          </span>
+          <InlineConfirm
+            label="Delete"
+            message={`Delete ${user.username}?`}
+            pending={busy}
+            onConfirm={() => {
+              onError(null);
+              remove.mutate(user.id, {
+                ...report,
+                onSuccess: () => {
+                  showToast({ variant: 'success', title: `Account ${user.username} deleted` });
+                },
+                onSettled: () => {
+                  setConfirmDelete(false);
+                },
+              });
+            }}
+            onCancel={() => {
+              setConfirmDelete(false);
+            }}
+          />
         ) : (
           <span className="inline-flex items-center gap-1">
             <Button
