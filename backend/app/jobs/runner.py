@@ -279,10 +279,12 @@ class LocalRunner(DatabaseQueueRunner):
                 env=env,
             )
         # Claim it now so the next dispatch does not start it twice; the worker confirms.
-        with session_scope(self.settings.resolved_database_url) as db:
-            job = db.get(Job, job_id)
-            if job is not None and job.status == "queued":
-                job.status, job.worker, job.started_at = "running", f"local:{process.pid}", utcnow()
+        with session_scope(self.settings.resolved_database_url) as db:  # only if nobody cancelled it since
+            db.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.status == "queued")
+                .values(status="running", worker=f"local:{process.pid}", started_at=utcnow())
+            )
         self._running[job_id] = _Running(job_id, queue, process, path)
         log.info("started job %s (queue %s) in process %s", job_id, queue, process.pid)
 

@@ -14,6 +14,8 @@ import sys
 import threading
 import traceback
 
+from sqlalchemy import select, update
+
 from app.config import Settings
 from app.db.base import utcnow
 from app.db.session import session_scope
@@ -55,14 +57,20 @@ def execute_job(settings: Settings, job_id: str, worker: str) -> str:
         job = db.get(Job, job_id)
         if job is None:
             raise LookupError(f"job {job_id} does not exist")
-        if job.stop_requested and job.status == "queued":
-            job.status = "cancelled"
-            return "cancelled"
         if job.status in FINISHED_STATUSES:  # cancelled or declared lost before this process started
             return job.status
-        job.status, job.worker = "running", worker
-        job.started_at = job.heartbeat_at = utcnow()
-        kind_name, params = job.kind, dict(job.params)
+        seen, kind_name, params = job.status, job.kind, dict(job.params)
+        now = utcnow()
+        # Conditional writes: a cancel committed since the read above must win, not be overwritten.
+        if job.stop_requested and seen == "queued":
+            values: dict[str, object] = {"status": "cancelled", "finished_at": now}
+        else:
+            values = {"status": "running", "worker": worker, "started_at": now, "heartbeat_at": now}
+        claim = update(Job).where(Job.id == job_id, Job.status == seen).values(**values)
+        claimed = getattr(db.execute(claim), "rowcount", 0)
+    if not claimed or values["status"] == "cancelled":
+        with session_scope(settings.resolved_database_url) as db:
+            return str(db.scalar(select(Job.status).where(Job.id == job_id)))
 
     stop_beat = threading.Event()
     beat = threading.Thread(target=_heartbeat, args=(settings, job_id, stop_beat), daemon=True)
