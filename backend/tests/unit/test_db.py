@@ -58,20 +58,20 @@ def test_dataset_in_use_cannot_be_deleted_by_the_database(settings: Settings) ->
         db.delete(db.get(Dataset, ds_id))
 
 
-def test_postgres_pool_follows_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_postgres_pool_follows_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pool bounds come from CRACKDET_DB_* so API + job workers stay under max_connections."""
     from app.config import get_settings
     from app.db.session import dispose_engines
+    from tests.conftest import POSTGRES_URL
 
-    url = settings.resolved_database_url
-    if url.startswith("sqlite"):
-        pytest.skip("SQLite has no connection pool to size (the PostgreSQL variant of this test runs in CI)")
+    if POSTGRES_URL is None:  # like every PostgreSQL test: runs where CRACKDET_TEST_POSTGRES_URL is set (CI)
+        pytest.skip("CRACKDET_TEST_POSTGRES_URL is not set")
     monkeypatch.setenv("CRACKDET_DB_POOL_SIZE", "3")
     monkeypatch.setenv("CRACKDET_DB_MAX_OVERFLOW", "1")
     get_settings.cache_clear()
     dispose_engines()
     try:
-        engine = get_engine(url)
+        engine = get_engine(POSTGRES_URL)
         assert engine.pool.size() == 3
         with engine.connect() as conn:
             assert conn.execute(text("SELECT 1")).scalar() == 1
