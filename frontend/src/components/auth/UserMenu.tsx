@@ -1,9 +1,10 @@
 import { ChevronDown, KeyRound, LogOut, SquareTerminal, UserRound, Users } from 'lucide-react';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 
 import { Modal } from '@/components/common/Modal';
 import { useLogout, useSession } from '@/hooks/useAuth';
+import { useDismissOnOutside } from '@/hooks/useDismissOnOutside';
 import { showToast } from '@/store/uiStore';
 import { cn } from '@/utils/cn';
 
@@ -18,30 +19,14 @@ export function UserMenu() {
   const { authEnabled, user, canAdminister } = useSession();
   const logout = useLogout();
   const [open, setOpen] = useState(false);
+  const closeMenu = useCallback(() => {
+    setOpen(false);
+  }, []);
   const [passwordOpen, setPasswordOpen] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
 
-  useEffect(() => {
-    if (!open) return undefined;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        setOpen(false);
-        buttonRef.current?.focus();
-      }
-    };
-    const onPointer = (event: PointerEvent) => {
-      const target = event.target as Node;
-      if (!menuRef.current?.contains(target) && !buttonRef.current?.contains(target))
-        setOpen(false);
-    };
-    document.addEventListener('keydown', onKey);
-    document.addEventListener('pointerdown', onPointer);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.removeEventListener('pointerdown', onPointer);
-    };
-  }, [open]);
+  useDismissOnOutside(open, closeMenu, menuRef, buttonRef);
 
   if (!authEnabled || user === null) return null;
   const close = () => {

@@ -1,5 +1,5 @@
 import { Bell } from 'lucide-react';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 
 import { Loader } from '@/components/common/Loader';
 import {
@@ -7,6 +7,7 @@ import {
   useMarkNotificationRead,
   useNotifications,
 } from '@/hooks/useMonitoring';
+import { useDismissOnOutside } from '@/hooks/useDismissOnOutside';
 import { errorMessage } from '@/services/errors';
 import { cn } from '@/utils/cn';
 
@@ -18,6 +19,9 @@ const MAX_LIMIT = 100;
 /** The bell in the header: unread count, and a panel with the list, mark read and mark all read. */
 export function NotificationBell() {
   const [open, setOpen] = useState(false);
+  const closeMenu = useCallback(() => {
+    setOpen(false);
+  }, []);
   const [unreadOnly, setUnreadOnly] = useState(false);
   const [limit, setLimit] = useState(PAGE_SIZE);
   const panelRef = useRef<HTMLDivElement>(null);
@@ -29,26 +33,7 @@ export function NotificationBell() {
   const markAll = useMarkAllNotificationsRead();
   const unread = counts.data?.unread_count ?? 0;
 
-  useEffect(() => {
-    if (!open) return undefined;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        setOpen(false);
-        buttonRef.current?.focus();
-      }
-    };
-    const onPointer = (event: PointerEvent) => {
-      const target = event.target as Node;
-      if (!panelRef.current?.contains(target) && !buttonRef.current?.contains(target))
-        setOpen(false);
-    };
-    document.addEventListener('keydown', onKey);
-    document.addEventListener('pointerdown', onPointer);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.removeEventListener('pointerdown', onPointer);
-    };
-  }, [open]);
+  useDismissOnOutside(open, closeMenu, panelRef, buttonRef);
 
   const page = list.data;
   const canLoadMore = page !== undefined && page.items.length < page.total && limit < MAX_LIMIT;
