@@ -216,8 +216,7 @@ function TokenRow({ token, onError }: { token: ApiToken; onError: (message: stri
           ) : (
             <Button
               size="sm"
-              variant="ghost"
-              className="text-red-700 hover:bg-red-50 hover:text-red-800"
+              variant="dangerGhost"
               aria-label={`Revoke ${token.name}`}
               onClick={() => {
                 setConfirming(true);

@@ -310,8 +310,7 @@ function UserRow({
             </Button>
             <Button
               size="sm"
-              variant="ghost"
-              className="text-red-700 hover:bg-red-50 hover:text-red-800"
+              variant="dangerGhost"
               disabled={busy || isSelf}
               title={selfHint}
               aria-label={`Delete ${user.username}`}
