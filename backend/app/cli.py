@@ -191,7 +191,7 @@ def worker(
     The data directory must be the API's shared data directory, mounted at the same path."""
     from pydantic import ValidationError
 
-    from app.jobs.runner import gpu_count
+    from app.core.hardware import gpu_count
     from app.jobs.worker_node import NodeError, node_name, parse_gpus, plan_slots, run_node
     from app.utils.logger import configure_logging
 

@@ -86,6 +86,9 @@ class CeleryRunner(DatabaseQueueRunner):
         self._tasks: list[asyncio.Task[None]] = []
         self._redis_failing = False
 
+    def training_gpu_count(self) -> int:
+        return slot_gpu_count(self.settings)
+
     async def start(self) -> None:
         self._wake = asyncio.Event()
         self._loop_ref = asyncio.get_running_loop()

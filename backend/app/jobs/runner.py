@@ -21,21 +21,22 @@ from typing import Any, Protocol
 from sqlalchemy import select, update
 
 from app.config import Settings
+from app.core.hardware import gpu_count
 from app.db.base import utcnow
 from app.db.session import session_scope
 from app.db.tables import Job
 from app.jobs.registry import JobSnapshot, get_kind
 from app.jobs.worker import SETTINGS_ENV, execute_job
+from app.services.ports import JobRunner as ServiceJobRunner
 
 log = logging.getLogger("app.jobs.runner")
 FINISHED = ("completed", "failed", "stopped", "cancelled", "interrupted")
 LOG_TAIL_LINES = 20
 
 
-class JobRunner(Protocol):
-    def submit(self, kind: str, params: dict[str, Any], *, subject_id: str | None = None) -> str: ...
-    def request_stop(self, job_id: str) -> None: ...
-    def cancel(self, job_id: str) -> bool: ...
+class JobRunner(ServiceJobRunner, Protocol):
+    """A runner as the API process drives it: the services' port plus its life cycle."""
+
     async def start(self) -> None: ...
     async def shutdown(self) -> None: ...
 
@@ -50,28 +51,6 @@ def _snapshot(job: Job) -> JobSnapshot:
         subject_id=job.subject_id,
         worker=job.worker,
     )
-
-
-def gpu_count() -> int:
-    """GPUs this process may use: NVML's count (0 without NVIDIA driver), limited by CUDA_VISIBLE_DEVICES
-    when set (a celery worker slot sees only its own GPU). Cheap; never imports torch."""
-    try:
-        import pynvml
-
-        pynvml.nvmlInit()
-        try:
-            count = int(pynvml.nvmlDeviceGetCount())
-        finally:
-            pynvml.nvmlShutdown()
-    except Exception:
-        return 0
-    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
-    if visible is None:
-        return count
-    ids = [part for part in visible.split(",") if part.strip()]
-    if any(part.strip().startswith("-") for part in ids):  # "-1": none (CUDA stops at the first invalid id)
-        return 0
-    return min(count, len(ids))
 
 
 def queue_slots(settings: Settings) -> dict[str, int]:
@@ -160,6 +139,9 @@ class DatabaseQueueRunner:
         job_id = submit_job(self.settings, kind, params, subject_id=subject_id)
         self.wake()
         return job_id
+
+    def training_gpu_count(self) -> int:
+        return gpu_count()
 
     def request_stop(self, job_id: str) -> None:
         """A database flag: the job's context sees it within a second, on whichever machine it runs."""

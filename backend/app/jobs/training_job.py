@@ -261,7 +261,7 @@ def _download_official(target: Path) -> None:
 
 
 def _gpu_count() -> int:
-    from app.jobs.runner import gpu_count
+    from app.core.hardware import gpu_count
 
     return gpu_count()
 

@@ -117,7 +117,7 @@ class ResolvedModel:
 
 @functools.cache
 def _has_gpu() -> bool:
-    from app.jobs.runner import gpu_count
+    from app.core.hardware import gpu_count
 
     return gpu_count() > 0
 

@@ -247,7 +247,7 @@ def training_gpu_count(settings: Settings) -> int:
         from app.jobs.celery_runner import slot_gpu_count
 
         return slot_gpu_count(settings)
-    from app.jobs.runner import gpu_count
+    from app.core.hardware import gpu_count
 
     return gpu_count()
 
