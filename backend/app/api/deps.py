@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db.session import session_scope
+from app.jobs.runner import get_runner
+from app.services.ports import JobRunner
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -18,6 +20,16 @@ def get_app_settings(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def get_runner_dep(request: Request) -> JobRunner:
+    """The runner the app started (app.state.runner), or this database's runner in this process."""
+    runner: JobRunner | None = getattr(request.app.state, "runner", None)
+    return runner if runner is not None else get_runner(request.app.state.settings)
+
+
+# Routers take the job runner from here and hand it to services, which never import app.jobs.
+RunnerDep = Annotated[JobRunner, Depends(get_runner_dep)]
 
 
 def get_db(settings: SettingsDep) -> Iterator[Session]:

@@ -32,7 +32,6 @@ from app.core.prediction.worker import PredictionPool
 from app.db.base import new_id
 from app.db.session import session_scope
 from app.db.tables import Model, Prediction
-from app.jobs.runner import JobRunner
 from app.repositories import prediction as repo
 from app.schemas.prediction import (
     BatchFailure,
@@ -50,6 +49,7 @@ from app.schemas.prediction import (
 )
 from app.services.errors import AppError, Conflict, InvalidInput, NotFound, TooLarge, Unprocessable
 from app.services.metrics import observe_prediction_latency
+from app.services.ports import JobRunner
 from app.utils.images import ImageInfo, inspect_image, open_display
 from app.utils.net import FetchPolicy, fetch_image
 

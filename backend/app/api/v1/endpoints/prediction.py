@@ -9,10 +9,9 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Upload
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
-from app.api.deps import SettingsDep
+from app.api.deps import RunnerDep, SettingsDep
 from app.core.prediction.render import OverlayOptions
 from app.core.prediction.worker import PredictionPool, get_pool
-from app.jobs.runner import JobRunner, get_runner
 from app.schemas.common import ErrorResponse
 from app.schemas.prediction import (
     BatchResponse,
@@ -40,15 +39,9 @@ def prediction_pool(request: Request) -> PredictionPool:
     return get_pool(request.app.state, request.app.state.settings)
 
 
-def job_runner(request: Request) -> JobRunner:
-    runner: JobRunner | None = getattr(request.app.state, "runner", None)
-    return runner if runner is not None else get_runner(request.app.state.settings)
-
-
 PoolDep = Annotated[PredictionPool, Depends(prediction_pool)]
 PredictionId = Annotated[str, Path(min_length=1, max_length=64, description="Prediction id")]
 BatchId = Annotated[str, Path(min_length=1, max_length=64, description="Batch id")]
-RunnerDep = Annotated[JobRunner, Depends(job_runner)]
 
 
 @router.post("", response_model=PredictionResult, responses=ERRORS)
