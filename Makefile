@@ -19,7 +19,7 @@ help:
 	@echo "make run    install everything, create demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test   the whole suite (backend, front end, browser end-to-end)"
 	@echo "make dev    API with reload + Vite dev server (http://127.0.0.1:5173)"
-	@echo "make lint   ruff, mypy, eslint, tsc"
+	@echo "make lint   ruff, mypy, import-linter contracts, eslint, tsc"
 
 install: $(PY_STAMP) $(NODE_STAMP) $(DIST)
 
@@ -66,6 +66,7 @@ test: install test-tools
 	$(MAKE) test-backend test-frontend test-e2e
 
 test-backend: $(PY_STAMP) test-tools
+	cd backend && ../$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest backend/tests -m "not e2e" $(PYTEST_ARGS)
 
 test-frontend: $(NODE_STAMP)
@@ -78,6 +79,7 @@ lint: $(PY_STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check backend
 	$(BIN)/ruff format --check backend
 	cd backend && ../$(BIN)/mypy app
+	cd backend && ../$(BIN)/lint-imports --no-cache
 	cd frontend && npm run lint && npm run typecheck
 
 # Regenerate the front end's API client from the backend's OpenAPI schema.
