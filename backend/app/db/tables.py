@@ -5,13 +5,14 @@ These are persistence shapes only: services map them to domain objects / API sch
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -332,3 +333,115 @@ class AuthSession(Base):
     csrf_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     created_at: Mapped[datetime] = _created()
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+
+
+# Inspection (issue 18): structures, inspections over time, their images (predictions with a scale and a
+# position), reports and crack growth between two inspections. Added by migration 0008.
+
+
+class Structure(Base):
+    """A bridge, a tunnel section, a wall: what is inspected again and again."""
+
+    __tablename__ = "structures"
+
+    id: Mapped[str] = _id_column()
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    kind: Mapped[str | None] = mapped_column(String(40))  # bridge|tunnel|wall|building|dam|other
+    notes: Mapped[str | None] = mapped_column(Text)
+    marker_side_mm: Mapped[float | None] = mapped_column(Float)  # printed fiducial's side, default
+    created_at: Mapped[datetime] = _created()
+
+
+class Inspection(Base):
+    """One visit to a structure: a date, an inspector and notes; its images are predictions."""
+
+    __tablename__ = "inspections"
+
+    id: Mapped[str] = _id_column()
+    structure_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("structures.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    inspected_on: Mapped[date] = mapped_column(Date, nullable=False)
+    inspector: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    marker_side_mm: Mapped[float | None] = mapped_column(Float)  # overrides the structure's
+    created_at: Mapped[datetime] = _created()
+
+
+class InspectionImage(Base):
+    """A prediction placed in an inspection, with its photo metadata, position and scale."""
+
+    __tablename__ = "inspection_images"
+    __table_args__ = (UniqueConstraint("inspection_id", "prediction_id"),)
+
+    id: Mapped[str] = _id_column()
+    inspection_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("inspections.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    prediction_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("predictions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    element_label: Mapped[str | None] = mapped_column(String(100))  # pairs images for growth
+    photo_metadata: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # read_photo_metadata
+    gps_lat: Mapped[float | None] = mapped_column(Float)
+    gps_lon: Mapped[float | None] = mapped_column(Float)
+    gps_alt_m: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)  # camera to surface, entered by the user
+    # [{"source", "mm_per_px", "uncertainty_pct", "detail", "warning"}] from the analysis job
+    scale_candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
+    scale_notes: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)  # why not found
+    scale_auto_source: Mapped[str | None] = mapped_column(String(10))  # reconcile's choice
+    scale_conflict: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    scale_choice: Mapped[str] = mapped_column(
+        String(10), nullable=False, default="auto"
+    )  # auto|marker|exif|manual
+    manual_mm_per_px: Mapped[float | None] = mapped_column(Float)
+    analysis_status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued")
+    analysis_job_id: Mapped[str | None] = mapped_column(ID)
+    analysis_error: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)  # optimistic lock
+    created_at: Mapped[datetime] = _created()
+
+
+class InspectionReport(Base):
+    """A PDF + HTML report of one inspection, built by an `inspection_report` job."""
+
+    __tablename__ = "inspection_reports"
+
+    id: Mapped[str] = _id_column()
+    inspection_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("inspections.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued")
+    job_id: Mapped[str | None] = mapped_column(ID)
+    pdf_path: Mapped[str | None] = mapped_column(String(500))  # relative to data_dir
+    html_path: Mapped[str | None] = mapped_column(String(500))
+    size_bytes: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created()
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class GrowthComparison(Base):
+    """Crack growth of one element between an earlier and a later image (`inspection_growth` job)."""
+
+    __tablename__ = "growth_comparisons"
+
+    id: Mapped[str] = _id_column()
+    inspection_id: Mapped[str] = mapped_column(  # the later inspection: the report it belongs to
+        ID, ForeignKey("inspections.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    old_image_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("inspection_images.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    new_image_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("inspection_images.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued")
+    job_id: Mapped[str | None] = mapped_column(ID)
+    quality: Mapped[float | None] = mapped_column(Float)  # registration quality 0..1
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    overlay_path: Mapped[str | None] = mapped_column(String(500))  # relative to data_dir
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created()
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
