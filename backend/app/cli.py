@@ -138,7 +138,7 @@ def create_admin(
     from pydantic import ValidationError
 
     from app.db.migrate import upgrade
-    from app.services.errors import Conflict
+    from app.domain.errors import Conflict
     from app.services.users import create_admin as create
 
     password = _read_password(password_stdin)

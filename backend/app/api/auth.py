@@ -18,10 +18,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
 
 from app.config import Settings, auth_enabled, is_loopback_host
+from app.domain.errors import Conflict
 from app.schemas.auth import Role
 from app.services import auth
 from app.services.auth import Principal
-from app.services.errors import Conflict
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WS_CLOSE_UNAUTHENTICATED = 4401

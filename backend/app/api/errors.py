@@ -13,8 +13,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.domain.errors import AppError
 from app.schemas.common import ErrorResponse
-from app.services.errors import AppError
 
 log = logging.getLogger("app.api")
 FASTAPI_PARSE_ERROR = "There was an error parsing the body"

@@ -55,8 +55,8 @@ def predict_batch_job(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]
     from app.core.prediction.cache import ModelCache, ModelSpec
     from app.core.prediction.worker import predict_file
     from app.core.training.offline import prepare_ultralytics_env
+    from app.domain.errors import AppError
     from app.schemas.prediction import PredictParams
-    from app.services.errors import AppError
     from app.services.prediction import Origin, ResolvedModel, save_prediction, worker_request
 
     settings = ctx.settings

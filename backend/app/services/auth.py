@@ -27,9 +27,9 @@ from app.db.base import utcnow
 from app.db.session import session_scope
 from app.db.tables import ApiToken as ApiTokenRow
 from app.db.tables import User as UserRow
+from app.domain.errors import AppError, Conflict, NotFound
 from app.repositories import users as repo
 from app.schemas.auth import ApiToken, ApiTokenCreate, ApiTokenCreated, Role, User
-from app.services.errors import AppError, Conflict, NotFound
 
 SESSION_COOKIE = "crackdet_session"
 CSRF_COOKIE = "crackdet_csrf"

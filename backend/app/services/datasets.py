@@ -27,6 +27,15 @@ from app.data.upload import ReceivedUpload, UploadLimits, UploadRejected, receiv
 from app.data.validation import LabelFacts, read_label_file
 from app.db.session import session_scope
 from app.db.tables import Dataset as DatasetRow
+from app.domain.errors import (
+    AppError,
+    Conflict,
+    InsufficientStorage,
+    InvalidInput,
+    NotFound,
+    TooLarge,
+    Unprocessable,
+)
 from app.repositories import datasets as repo
 from app.schemas.datasets import (
     Dataset,
@@ -44,15 +53,6 @@ from app.schemas.datasets import (
     ValidationReport,
 )
 from app.services import dataset_imports as imports
-from app.services.errors import (
-    AppError,
-    Conflict,
-    InsufficientStorage,
-    InvalidInput,
-    NotFound,
-    TooLarge,
-    Unprocessable,
-)
 from app.services.notifications import as_utc
 
 MULTIPART_OVERHEAD_BYTES = 64 * 1024

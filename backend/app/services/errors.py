@@ -1,35 +1,26 @@
-"""Domain errors raised by services; the API maps each to an HTTP status with its message."""
+"""Transitional: the domain errors moved to app/domain/errors.py (import them from there).
+
+Kept only until the last importers in the training and models areas switch; then this file goes.
+"""
 
 from __future__ import annotations
 
+from app.domain.errors import (
+    AppError,
+    Conflict,
+    InsufficientStorage,
+    InvalidInput,
+    NotFound,
+    TooLarge,
+    Unprocessable,
+)
 
-class AppError(Exception):
-    status_code = 400
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-class InvalidInput(AppError):
-    status_code = 400
-
-
-class NotFound(AppError):
-    status_code = 404
-
-
-class Conflict(AppError):
-    status_code = 409
-
-
-class TooLarge(AppError):
-    status_code = 413
-
-
-class Unprocessable(AppError):
-    status_code = 422
-
-
-class InsufficientStorage(AppError):
-    status_code = 507
+__all__ = [
+    "AppError",
+    "Conflict",
+    "InsufficientStorage",
+    "InvalidInput",
+    "NotFound",
+    "TooLarge",
+    "Unprocessable",
+]

@@ -19,6 +19,7 @@ from app.core.monitoring.broadcast import Broadcaster
 from app.db.base import utcnow
 from app.db.session import session_scope
 from app.db.tables import Notification
+from app.domain.errors import InvalidInput, NotFound
 from app.repositories import notifications as repo
 from app.schemas.notifications import (
     NotificationLevel,
@@ -27,7 +28,6 @@ from app.schemas.notifications import (
     NotificationPage,
     ReadAllResult,
 )
-from app.services.errors import InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 

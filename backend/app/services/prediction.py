@@ -32,6 +32,7 @@ from app.core.prediction.worker import PredictionPool
 from app.db.base import new_id
 from app.db.session import session_scope
 from app.db.tables import Model, Prediction
+from app.domain.errors import AppError, Conflict, InvalidInput, NotFound, TooLarge, Unprocessable
 from app.repositories import prediction as repo
 from app.schemas.prediction import (
     BatchFailure,
@@ -47,7 +48,6 @@ from app.schemas.prediction import (
     SeverityBandsOut,
     UrlPredictRequest,
 )
-from app.services.errors import AppError, Conflict, InvalidInput, NotFound, TooLarge, Unprocessable
 from app.services.metrics import observe_prediction_latency
 from app.services.ports import JobRunner
 from app.utils.images import ImageInfo, inspect_image, open_display

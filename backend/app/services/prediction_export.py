@@ -22,10 +22,10 @@ from app.core.prediction.render import OverlayOptions, chosen_instances, encode,
 from app.db.base import new_id
 from app.db.session import session_scope
 from app.db.tables import Prediction
+from app.domain.errors import NotFound
 from app.repositories import prediction as repo
 from app.schemas.prediction import ExportFormats, PredictionExportFormat, PredictionExportRequest
 from app.services import prediction as prediction_service
-from app.services.errors import NotFound
 from app.utils.images import open_display
 
 FORMATS: dict[str, PredictionExportFormat] = {

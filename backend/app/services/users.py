@@ -7,10 +7,10 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.db.session import session_scope
 from app.db.tables import User as UserRow
+from app.domain.errors import Conflict, NotFound
 from app.repositories import users as repo
 from app.schemas.auth import User, UserCreate, UserUpdate
 from app.services.auth import hash_password, to_user
-from app.services.errors import Conflict, NotFound
 
 
 def list_users(db: Session) -> list[User]:

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from app.services.errors import TooLarge, Unprocessable
+from app.domain.errors import TooLarge, Unprocessable
 
 SUPPORTED_FORMATS: dict[str, str] = {
     "JPEG": ".jpg",

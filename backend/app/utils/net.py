@@ -28,7 +28,7 @@ from urllib.parse import unquote
 
 import httpx
 
-from app.services.errors import AppError, InvalidInput, TooLarge, Unprocessable
+from app.domain.errors import AppError, InvalidInput, TooLarge, Unprocessable
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network

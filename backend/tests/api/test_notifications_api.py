@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.services.errors import InvalidInput
+from app.domain.errors import InvalidInput
 from app.services.notifications import notify
 from tests.helpers.monitoring import FakeGpu, FakeNvml, monitored_client
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app.services.errors import TooLarge, Unprocessable
+from app.domain.errors import TooLarge, Unprocessable
 from app.utils.images import inspect_image, load_rgb, save_display_copy
 
 LIMIT = 10_000_000

@@ -21,7 +21,7 @@ from typing import ClassVar
 import pytest
 from PIL import Image
 
-from app.services.errors import AppError, InvalidInput, TooLarge, Unprocessable
+from app.domain.errors import AppError, InvalidInput, TooLarge, Unprocessable
 from app.utils.net import (
     FetchPolicy,
     IPAddress,

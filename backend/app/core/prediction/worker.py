@@ -33,7 +33,7 @@ from typing import Any
 
 from app.config import Settings
 from app.core.prediction.cache import ModelCache, ModelSpec
-from app.services.errors import AppError
+from app.domain.errors import AppError
 
 log = logging.getLogger("app.prediction.worker")
 SETTINGS_ENV = "CRACKDET_PREDICTION_WORKER_SETTINGS"

@@ -10,6 +10,7 @@ from app.api.auth import OptionalPrincipalDep, PrincipalDep
 from app.api.deps import DbDep, SettingsDep
 from app.api.errors import error_responses
 from app.config import Settings, auth_enabled, cookie_secure
+from app.domain.errors import Conflict
 from app.schemas.auth import (
     ApiToken,
     ApiTokenCreate,
@@ -20,7 +21,6 @@ from app.schemas.auth import (
     PasswordChange,
 )
 from app.services import auth as service
-from app.services.errors import Conflict
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Path
 from app.api.deps import SettingsDep
 from app.db.session import session_scope
 from app.db.tables import Job
+from app.domain.errors import NotFound
 from app.schemas.common import ErrorResponse
 from app.schemas.jobs import JobOut
-from app.services.errors import NotFound
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 
