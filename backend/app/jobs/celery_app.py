@@ -35,8 +35,9 @@ from app.db.tables import Job
 from app.jobs.live import SLOT_KEY_PREFIX, SLOTS_CHANNEL, install_event_publisher, redis_client
 from app.jobs.registry import get_kind
 from app.jobs.storage import StorageError, verify_job_inputs
-from app.jobs.worker import SETTINGS_ENV, WORKER_NAME_ENV, die_with_parent
+from app.jobs.worker import SETTINGS_ENV, WORKER_NAME_ENV
 from app.utils.logger import configure_logging
+from app.utils.process import die_with_parent
 
 log = logging.getLogger("app.jobs.celery")
 
@@ -236,7 +237,8 @@ def fail_job(settings: Settings, job_id: str, reason: str) -> None:
 
 def settle_exit(settings: Settings, job_id: str, returncode: int, log_path: Any) -> None:
     """The job's process ended: if it recorded no outcome, the job failed with the reason and log tail."""
-    from app.jobs.runner import FINISHED, describe_exit, log_tail
+    from app.jobs.runner import FINISHED, log_tail
+    from app.utils.process import describe_exit
 
     with session_scope(settings.resolved_database_url) as db:
         job = db.get(Job, job_id)

@@ -53,7 +53,7 @@ def _stored(settings: Settings, item: dict[str, Any]) -> Any:
 @job_handler("predict_batch", queue="cpu", on_lost=_on_lost)
 def predict_batch_job(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
     from app.core.prediction.cache import ModelCache, ModelSpec
-    from app.core.prediction.worker import predict_file
+    from app.core.prediction.worker_process import predict_file
     from app.core.training.offline import prepare_ultralytics_env
     from app.domain.errors import AppError
     from app.schemas.prediction import PredictParams

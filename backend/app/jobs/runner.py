@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from app.db.tables import Job
 from app.jobs.registry import JobSnapshot, get_kind
 from app.jobs.worker import SETTINGS_ENV, execute_job
 from app.services.ports import JobRunner as ServiceJobRunner
+from app.utils.process import describe_exit
 
 log = logging.getLogger("app.jobs.runner")
 FINISHED = ("completed", "failed", "stopped", "cancelled", "interrupted")
@@ -60,14 +60,6 @@ def queue_slots(settings: Settings) -> dict[str, int]:
 
 def job_log_path(settings: Settings, job_id: str) -> Path:
     return settings.data_dir / "logs" / "jobs" / f"{job_id}.log"
-
-
-def describe_exit(returncode: int) -> str:
-    if returncode < 0:
-        name = signal.Signals(-returncode).name
-        hint = " (killed: out of memory, or stopped by someone)" if name == "SIGKILL" else ""
-        return f"worker process was killed by {name}{hint}"
-    return f"worker process exited with code {returncode} before finishing the job"
 
 
 def _log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:

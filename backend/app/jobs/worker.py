@@ -6,10 +6,8 @@ without recording one is noticed by its runner, which marks the job failed or in
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
-import signal
 import sys
 import threading
 import traceback
@@ -23,6 +21,7 @@ from app.db.tables import Job
 from app.jobs.context import JobContext, JobStopped
 from app.jobs.registry import get_kind
 from app.utils.logger import configure_logging
+from app.utils.process import die_with_parent
 
 SETTINGS_ENV = "CRACKDET_WORKER_SETTINGS"
 WORKER_NAME_ENV = "CRACKDET_JOB_WORKER_NAME"  # set by a celery slot: "celery:<slot>"
@@ -89,19 +88,6 @@ def execute_job(settings: Settings, job_id: str, worker: str) -> str:
         stop_beat.set()
     _finish(settings, job_id, status="completed", progress=1.0, result=result)
     return "completed"
-
-
-def die_with_parent() -> None:
-    """Linux: the kernel sends SIGTERM to this process if the server that started it dies."""
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL("libc.so.6", use_errno=True)
-            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        except OSError:
-            pass
-
-
-_die_with_parent = die_with_parent  # the name the prediction worker imports
 
 
 def main() -> int:

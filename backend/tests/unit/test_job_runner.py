@@ -17,7 +17,8 @@ from app.db.session import session_scope
 from app.db.tables import Job
 from app.jobs import registry
 from app.jobs.registry import JobSnapshot
-from app.jobs.runner import LocalRunner, describe_exit, run_job_inline, submit_job
+from app.jobs.runner import LocalRunner, run_job_inline, submit_job
+from app.utils.process import describe_exit
 
 
 def _job(settings: Settings, job_id: str) -> Job:

@@ -21,7 +21,7 @@ from app.core.prediction import cache as cache_module
 from app.core.prediction import filtering, rle
 from app.core.prediction.base import Detection
 from app.core.prediction.cache import ModelCache, ModelSpec
-from app.core.prediction.worker import predict_file
+from app.core.prediction.worker_process import predict_file
 
 FAKE = "tests.helpers.fake_predictors:DarkPixelPredictor"
 

@@ -1,18 +1,14 @@
-"""Long-lived prediction worker processes and the pool the API talks to them through.
+"""The pool through which the API process talks to its long-lived prediction worker processes.
 
-Worker side (`python -m app.core.prediction.worker FD`): sets Ultralytics up offline, then serves
-requests read from a socket (pickled dicts, `multiprocessing.connection` framing) one at a time,
-keeping loaded models in a bounded LRU cache (cache.py). A request names an image file already stored
-under the data dir and the model file to use; the reply is the JSON-ready result.
+The worker side is app/core/prediction/worker_process.py, a separate module run as
+`python -m app.core.prediction.worker_process FD`: this module (imported by the API process) never
+imports it, nor anything that pulls in the pipeline, ultralytics or cv2.
 
-API side (`PredictionPool`): `CRACKDET_PREDICTION_WORKERS` processes, started lazily on the first
+`PredictionPool`: `CRACKDET_PREDICTION_WORKERS` processes, started lazily on the first
 request and stopped in the app's lifespan. `await pool.request(msg)` hands the blocking round trip to a
 thread, so the event loop never waits on a worker. A worker that dies mid-request (out of memory, a
 native crash) is restarted and that request fails with a 503 that says what happened; one that runs
 past CRACKDET_PREDICTION_TIMEOUT_S is killed and restarted the same way.
-
-This module is imported by the API process: heavy modules (pipeline, ultralytics, cv2) are imported
-only inside the worker-side functions.
 """
 
 from __future__ import annotations
@@ -32,11 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from app.config import Settings
-from app.core.prediction.cache import ModelCache, ModelSpec
 from app.domain.errors import AppError
+from app.utils.process import describe_exit
 
 log = logging.getLogger("app.prediction.worker")
-SETTINGS_ENV = "CRACKDET_PREDICTION_WORKER_SETTINGS"
+SETTINGS_ENV = "CRACKDET_PREDICTION_WORKER_SETTINGS"  # the worker reads its Settings from here
+WORKER_MODULE = "app.core.prediction.worker_process"
 POLL_INTERVAL_S = 0.05
 STOP_GRACE_S = 5.0
 
@@ -45,97 +42,6 @@ class PredictionWorkerError(AppError):
     """The worker died or timed out while handling the request (it has been restarted)."""
 
     status_code = 503
-
-
-# ==================================================================================================
-# Worker side
-# ==================================================================================================
-
-
-def predict_file(settings: Settings, cache: ModelCache, request: dict[str, Any]) -> dict[str, Any]:
-    """Decode the stored image, run the model and measure: the worker's (and batch job's) one step.
-
-    request: {"image_path": str, "display_stem": str | None, "model": ModelSpec dict, "options": dict}
-    Returns {"result": result dict, "display_path": str | None}.
-    """
-    from app.core.prediction.pipeline import PipelineOptions, run_pipeline
-    from app.utils.images import load_rgb, save_display_copy
-
-    started = time.perf_counter()
-    array, info = load_rgb(Path(request["image_path"]), settings.prediction_max_image_pixels)
-    decoded = time.perf_counter()
-    display_path = None
-    if request.get("display_stem") and info.needs_display_copy:
-        display_path = str(save_display_copy(array, info, Path(request["display_stem"])))
-    predictor = cache.get(ModelSpec.from_dict(request["model"]))
-    result = run_pipeline(predictor, array, PipelineOptions.from_dict(request["options"]))
-    result["orientation"] = info.orientation
-    result["source_format"] = info.format
-    result["source_mode"] = info.mode
-    result["timings_ms"]["decode"] = round((decoded - started) * 1000, 1)
-    result["timings_ms"]["total"] = round((time.perf_counter() - started) * 1000, 1)
-    return {"result": result, "display_path": display_path}
-
-
-class RequestHandler:
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.cache = ModelCache(settings.prediction_model_cache_size)
-
-    def handle(self, message: dict[str, Any]) -> dict[str, Any]:
-        op = message.get("op")
-        if op == "predict":
-            return {"ok": True, **predict_file(self.settings, self.cache, message["request"])}
-        if op == "ping":
-            models = [list(k) for k in self.cache.loaded()]
-            return {"ok": True, "pid": os.getpid(), "models": models, "loads": self.cache.loads}
-        if op == "crash":  # used by tests: a native crash, as the OOM killer would do
-            os._exit(3)
-        raise ValueError(f"unknown operation {op!r}")
-
-
-def _reply_for_error(exc: BaseException) -> dict[str, Any]:
-    if isinstance(exc, AppError):
-        return {"ok": False, "status": exc.status_code, "detail": exc.detail}
-    log.error("prediction failed", exc_info=exc)
-    return {"ok": False, "status": 500, "detail": f"Prediction failed: {type(exc).__name__}: {exc}"[:2000]}
-
-
-def serve(conn: Connection, settings: Settings) -> None:
-    handler = RequestHandler(settings)
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            break
-        if message is None:
-            break
-        try:
-            reply = handler.handle(message)
-        except Exception as exc:
-            reply = _reply_for_error(exc)
-        conn.send(reply)
-
-
-def main() -> int:
-    from app.core.training.offline import prepare_ultralytics_env
-    from app.jobs.worker import _die_with_parent
-    from app.utils.logger import configure_logging
-
-    if len(sys.argv) != 2:
-        print("usage: python -m app.core.prediction.worker FD", file=sys.stderr)
-        return 2
-    _die_with_parent()
-    settings = Settings.model_validate_json(os.environ[SETTINGS_ENV])
-    configure_logging(settings.log_level)
-    prepare_ultralytics_env(settings.data_dir)
-    serve(Connection(int(sys.argv[1])), settings)
-    return 0
-
-
-# ==================================================================================================
-# API side
-# ==================================================================================================
 
 
 class _WorkerDied(Exception):
@@ -165,7 +71,7 @@ class WorkerProcess:
         env = {**os.environ, SETTINGS_ENV: self.settings.model_dump_json()}
         with self.log_path.open("ab") as log_file:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "app.core.prediction.worker", str(child.fileno())],
+                [sys.executable, "-m", WORKER_MODULE, str(child.fileno())],
                 pass_fds=(child.fileno(),),
                 stdin=subprocess.DEVNULL,
                 stdout=log_file,
@@ -203,8 +109,6 @@ class WorkerProcess:
         return reply
 
     def _exit_reason(self) -> str:
-        from app.jobs.runner import describe_exit
-
         code = self.process.poll() if self.process is not None else None
         return describe_exit(code) if code is not None else "the worker closed its connection"
 
@@ -301,7 +205,3 @@ async def close_pool(state: Any) -> None:
     if pool is not None:
         state.prediction_pool = None
         await pool.shutdown()
-
-
-if __name__ == "__main__":
-    sys.exit(main())
