@@ -31,7 +31,7 @@ import {
   type RoboflowImportRequest,
   type UploadProgress,
 } from '@/services/datasets.service';
-import { ApiError } from '@/services/errors';
+import { hasStatus } from '@/services/errors';
 
 /** How often a dataset that is importing (or a job) is polled. */
 export const DATASET_POLL_INTERVAL_MS = 1_500;
@@ -47,7 +47,7 @@ export const datasetKeys = {
 };
 
 function notFound(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 404;
+  return hasStatus(error, 404);
 }
 
 /** All datasets; polled while any of them is importing. */

@@ -2,7 +2,7 @@ import { useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 
 import { api } from '@/services/api';
-import { ApiError, apiErrorFrom } from '@/services/errors';
+import { hasStatus, unwrap } from '@/services/errors';
 import type { ApiSchema } from '@/types/api';
 
 /** Any background job (import, export, evaluation, training...) as GET /api/v1/jobs/{id} shows it. */
@@ -23,16 +23,11 @@ export function isJobRunning(status: JobStatus | undefined): boolean {
 }
 
 function isNotFound(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 404;
+  return hasStatus(error, 404);
 }
 
 export async function fetchJob(jobId: string, signal?: AbortSignal): Promise<Job> {
-  const { data, error, response } = await api.GET('/api/v1/jobs/{job_id}', {
-    params: { path: { job_id: jobId } },
-    signal,
-  });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(api.GET('/api/v1/jobs/{job_id}', { params: { path: { job_id: jobId } }, signal }));
 }
 
 export interface UseJobOptions {

@@ -18,7 +18,6 @@ import {
   fetchReadyDatasets,
   fetchSessionMetrics,
   isActive,
-  ModelApiError,
   startEvaluation,
   startExport,
   updateModel,
@@ -33,6 +32,7 @@ import {
   type ModelUpdate,
   type UploadProgress,
 } from '@/services/models.service';
+import { hasStatus } from '@/services/errors';
 
 import { isJobRunning, JOB_POLL_INTERVAL_MS } from './useJob';
 
@@ -52,7 +52,7 @@ export const modelKeys = {
 };
 
 function isNotFound(error: unknown): boolean {
-  return error instanceof ModelApiError && error.status === 404;
+  return hasStatus(error, 404);
 }
 
 function hasRunningWork(model: ModelDetail | undefined): boolean {

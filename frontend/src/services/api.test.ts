@@ -5,7 +5,6 @@ import { useUiStore } from '@/store/uiStore';
 import { jsonResponse } from '@/test/utils';
 
 import { api, csrfHeaders, readCookie } from './api';
-import { ApiError } from './errors';
 import { uploadWithProgress } from './upload';
 
 const NOTIFICATION = {
@@ -103,8 +102,6 @@ describe('api client and access control', () => {
 });
 
 describe('uploads and access control', () => {
-  const errorFrom = (status: number) => new ApiError(status, `HTTP ${status}`);
-
   beforeEach(() => {
     clearAuthState();
     FakeXhr.install();
@@ -119,7 +116,6 @@ describe('uploads and access control', () => {
     const uploaded = uploadWithProgress({
       url: '/api/v1/models/upload',
       form: new FormData(),
-      errorFrom,
     });
     const xhr = FakeXhr.latest();
     expect(xhr.headers['X-CSRF-Token']).toBe(CSRF_TOKEN);
@@ -128,12 +124,12 @@ describe('uploads and access control', () => {
   });
 
   it('routes to the login page on 401 and explains a 403', async () => {
-    const first = uploadWithProgress({ url: '/u', form: new FormData(), errorFrom });
+    const first = uploadWithProgress({ url: '/u', form: new FormData() });
     FakeXhr.latest().respond(401, { detail: 'Sign in first' });
     await expect(first).rejects.toMatchObject({ status: 401 });
     expect(useAuthStore.getState().sessionExpired).toBe(true);
 
-    const second = uploadWithProgress({ url: '/u', form: new FormData(), errorFrom });
+    const second = uploadWithProgress({ url: '/u', form: new FormData() });
     FakeXhr.latest().respond(403, { detail: 'Viewers have read-only access.' });
     await expect(second).rejects.toMatchObject({ status: 403 });
     expect(useUiStore.getState().toasts[0]?.title).toBe('Not allowed');

@@ -1,7 +1,7 @@
 import type { ApiSchema } from '@/types/api';
 
 import { api } from './api';
-import { DetailedApiError, fieldErrorsOf, plainDetailOf } from './errors';
+import { unwrap } from './errors';
 
 export type AuthUser = ApiSchema<'User'>;
 export type UserRole = AuthUser['role'];
@@ -13,97 +13,69 @@ export type NewApiToken = ApiSchema<'ApiTokenCreate'>;
 export type NewUser = ApiSchema<'UserCreate'>;
 export type UserUpdate = ApiSchema<'UserUpdate'>;
 
-/** Seconds the server asked to wait (Retry-After) after too many failed logins, if it said. */
-export class RateLimitedError extends DetailedApiError {
-  readonly retryAfterSeconds: number | null;
-
-  constructor(detail: string, retryAfterSeconds: number | null) {
-    super(429, detail);
-    this.name = 'RateLimitedError';
-    this.retryAfterSeconds = retryAfterSeconds;
-  }
-}
-
-function errorOf(response: Response, body: unknown): DetailedApiError {
-  const detail = plainDetailOf(response.statusText, body);
-  if (response.status === 429) {
-    const retryAfter = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
-    return new RateLimitedError(detail, Number.isFinite(retryAfter) ? retryAfter : null);
-  }
-  return new DetailedApiError(response.status, detail, fieldErrorsOf(body));
-}
-
 export async function fetchAuthStatus(signal?: AbortSignal): Promise<AuthStatus> {
-  const { data, error, response } = await api.GET('/api/v1/auth/status', { signal });
-  if (data === undefined) throw errorOf(response, error);
-  return data;
+  return unwrap(api.GET('/api/v1/auth/status', { signal }));
 }
 
 export async function login(username: string, password: string): Promise<LoginResult> {
-  const { data, error, response } = await api.POST('/api/v1/auth/login', {
-    body: { username, password },
-  });
-  if (data === undefined) throw errorOf(response, error);
-  return data;
+  return unwrap(
+    api.POST('/api/v1/auth/login', {
+      body: { username, password },
+    }),
+  );
 }
 
 export async function logout(): Promise<void> {
-  const { error, response } = await api.POST('/api/v1/auth/logout');
-  if (!response.ok) throw errorOf(response, error);
+  await unwrap(api.POST('/api/v1/auth/logout'));
 }
 
 export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
-  const { error, response } = await api.POST('/api/v1/auth/password', {
-    body: { current_password: currentPassword, new_password: newPassword },
-  });
-  if (!response.ok) throw errorOf(response, error);
+  await unwrap(
+    api.POST('/api/v1/auth/password', {
+      body: { current_password: currentPassword, new_password: newPassword },
+    }),
+  );
 }
 
 export async function fetchApiTokens(signal?: AbortSignal): Promise<ApiToken[]> {
-  const { data, error, response } = await api.GET('/api/v1/auth/tokens', { signal });
-  if (data === undefined) throw errorOf(response, error);
-  return data;
+  return unwrap(api.GET('/api/v1/auth/tokens', { signal }));
 }
 
 export async function createApiToken(request: NewApiToken): Promise<CreatedApiToken> {
-  const { data, error, response } = await api.POST('/api/v1/auth/tokens', { body: request });
-  if (data === undefined) throw errorOf(response, error);
-  return data;
+  return unwrap(api.POST('/api/v1/auth/tokens', { body: request }));
 }
 
 export async function revokeApiToken(tokenId: string): Promise<void> {
-  const { error, response } = await api.DELETE('/api/v1/auth/tokens/{token_id}', {
-    params: { path: { token_id: tokenId } },
-  });
-  if (!response.ok) throw errorOf(response, error);
+  await unwrap(
+    api.DELETE('/api/v1/auth/tokens/{token_id}', {
+      params: { path: { token_id: tokenId } },
+    }),
+  );
 }
 
 export async function fetchUsers(signal?: AbortSignal): Promise<AuthUser[]> {
-  const { data, error, response } = await api.GET('/api/v1/users', { signal });
-  if (data === undefined) throw errorOf(response, error);
-  return data;
+  return unwrap(api.GET('/api/v1/users', { signal }));
 }
 
 export async function createUser(request: NewUser): Promise<AuthUser> {
-  const { data, error, response } = await api.POST('/api/v1/users', { body: request });
-  if (data === undefined) throw errorOf(response, error);
-  return data;
+  return unwrap(api.POST('/api/v1/users', { body: request }));
 }
 
 export async function updateUser(userId: string, update: UserUpdate): Promise<AuthUser> {
-  const { data, error, response } = await api.PATCH('/api/v1/users/{user_id}', {
-    params: { path: { user_id: userId } },
-    body: update,
-  });
-  if (data === undefined) throw errorOf(response, error);
-  return data;
+  return unwrap(
+    api.PATCH('/api/v1/users/{user_id}', {
+      params: { path: { user_id: userId } },
+      body: update,
+    }),
+  );
 }
 
 export async function deleteUser(userId: string): Promise<void> {
-  const { error, response } = await api.DELETE('/api/v1/users/{user_id}', {
-    params: { path: { user_id: userId } },
-  });
-  if (!response.ok) throw errorOf(response, error);
+  await unwrap(
+    api.DELETE('/api/v1/users/{user_id}', {
+      params: { path: { user_id: userId } },
+    }),
+  );
 }
 
 /** Same rules as the server: 3-64 characters from letters, digits, `_`, `.` and `-`. */

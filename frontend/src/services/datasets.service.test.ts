@@ -1,38 +1,6 @@
 import { FakeXhr, makeDataset } from '@/components/datasets/testing';
 
-import {
-  DatasetApiError,
-  datasetErrorFrom,
-  thumbnailUrl,
-  UploadCancelledError,
-  uploadDatasetZip,
-} from './datasets.service';
-
-describe('datasetErrorFrom', () => {
-  it('keeps the detail and the first message per field of a 422', () => {
-    const error = datasetErrorFrom(422, 'Unprocessable Entity', {
-      detail: 'Invalid request: version: too small',
-      errors: [
-        { field: 'version', message: 'too small' },
-        { field: 'version', message: 'second message' },
-        { field: 'workspace', message: 'bad slug' },
-        { nonsense: true },
-      ],
-    });
-    expect(error).toBeInstanceOf(DatasetApiError);
-    const apiError = error;
-    expect(apiError.status).toBe(422);
-    expect(apiError.detail).toBe('Invalid request: version: too small');
-    expect(apiError.message).toBe('HTTP 422: Invalid request: version: too small');
-    expect(apiError.fieldErrors).toEqual({ version: 'too small', workspace: 'bad slug' });
-  });
-
-  it('falls back to the status text when the body has no detail', () => {
-    const error = datasetErrorFrom(502, 'Bad Gateway', '');
-    expect(error.detail).toBe('Bad Gateway');
-    expect(error.fieldErrors).toEqual({});
-  });
-});
+import { thumbnailUrl, UploadCancelledError, uploadDatasetZip } from './datasets.service';
 
 describe('uploadDatasetZip', () => {
   beforeEach(() => {

@@ -1,7 +1,7 @@
 import type { ApiSchema } from '@/types/api';
 
 import { api } from './api';
-import { DetailedApiError, fieldErrorsOf, plainDetailOf } from './errors';
+import { unwrap } from './errors';
 import { fileUploadForm, uploadWithProgress, type UploadOptions } from './upload';
 
 export type Dataset = ApiSchema<'Dataset'>;
@@ -52,48 +52,26 @@ export const ROBOFLOW_FORMATS: readonly { value: RoboflowExportFormat; label: st
   { value: 'coco', label: 'COCO' },
 ];
 
-/** A backend error of this area (see DetailedApiError). */
-export class DatasetApiError extends DetailedApiError {
-  constructor(status: number, detail: string, fieldErrors: Record<string, string> = {}) {
-    super(status, detail, fieldErrors);
-    this.name = 'DatasetApiError';
-  }
-}
-
-export function datasetErrorFrom(
-  status: number,
-  statusText: string,
-  body: unknown,
-): DatasetApiError {
-  return new DatasetApiError(status, plainDetailOf(statusText, body), fieldErrorsOf(body));
-}
-
-function failed(response: Response, body: unknown): DatasetApiError {
-  return datasetErrorFrom(response.status, response.statusText, body);
-}
-
 export async function fetchDatasets(signal?: AbortSignal): Promise<DatasetList> {
-  const { data, error, response } = await api.GET('/api/v1/datasets', { signal });
-  if (data === undefined) throw failed(response, error);
-  return data;
+  return unwrap(api.GET('/api/v1/datasets', { signal }));
 }
 
 export async function fetchDataset(id: string, signal?: AbortSignal): Promise<DatasetDetail> {
-  const { data, error, response } = await api.GET('/api/v1/datasets/{dataset_id}', {
-    params: { path: { dataset_id: id } },
-    signal,
-  });
-  if (data === undefined) throw failed(response, error);
-  return data;
+  return unwrap(
+    api.GET('/api/v1/datasets/{dataset_id}', {
+      params: { path: { dataset_id: id } },
+      signal,
+    }),
+  );
 }
 
 export async function fetchDatasetStats(id: string, signal?: AbortSignal): Promise<DatasetStats> {
-  const { data, error, response } = await api.GET('/api/v1/datasets/{dataset_id}/stats', {
-    params: { path: { dataset_id: id } },
-    signal,
-  });
-  if (data === undefined) throw failed(response, error);
-  return data;
+  return unwrap(
+    api.GET('/api/v1/datasets/{dataset_id}/stats', {
+      params: { path: { dataset_id: id } },
+      signal,
+    }),
+  );
 }
 
 export interface ImagePageQuery {
@@ -107,35 +85,35 @@ export async function fetchDatasetImages(
   query: ImagePageQuery,
   signal?: AbortSignal,
 ): Promise<DatasetImagePage> {
-  const { data, error, response } = await api.GET('/api/v1/datasets/{dataset_id}/images', {
-    params: {
-      path: { dataset_id: id },
-      query: {
-        offset: query.offset,
-        limit: query.limit,
-        ...(query.split === null ? {} : { split: query.split }),
+  return unwrap(
+    api.GET('/api/v1/datasets/{dataset_id}/images', {
+      params: {
+        path: { dataset_id: id },
+        query: {
+          offset: query.offset,
+          limit: query.limit,
+          ...(query.split === null ? {} : { split: query.split }),
+        },
       },
-    },
-    signal,
-  });
-  if (data === undefined) throw failed(response, error);
-  return data;
+      signal,
+    }),
+  );
 }
 
 export async function validateDataset(id: string): Promise<ValidationReport> {
-  const { data, error, response } = await api.POST('/api/v1/datasets/{dataset_id}/validate', {
-    params: { path: { dataset_id: id } },
-  });
-  if (data === undefined) throw failed(response, error);
-  return data;
+  return unwrap(
+    api.POST('/api/v1/datasets/{dataset_id}/validate', {
+      params: { path: { dataset_id: id } },
+    }),
+  );
 }
 
 export async function deleteDataset(id: string, force: boolean): Promise<DatasetDeleted> {
-  const { data, error, response } = await api.DELETE('/api/v1/datasets/{dataset_id}', {
-    params: { path: { dataset_id: id }, query: { force } },
-  });
-  if (data === undefined) throw failed(response, error);
-  return data;
+  return unwrap(
+    api.DELETE('/api/v1/datasets/{dataset_id}', {
+      params: { path: { dataset_id: id }, query: { force } },
+    }),
+  );
 }
 
 /** A dataset that an import or enhancement answered with; `started` is false when it existed. */
@@ -145,33 +123,29 @@ export interface StartedDataset {
 }
 
 export async function enhanceDataset(id: string, body: EnhanceRequest): Promise<StartedDataset> {
-  const { data, error, response } = await api.POST('/api/v1/datasets/{dataset_id}/enhance', {
+  const result = await api.POST('/api/v1/datasets/{dataset_id}/enhance', {
     params: { path: { dataset_id: id } },
     body,
   });
-  if (data === undefined) throw failed(response, error);
-  return { dataset: data, started: response.status === 202 };
+  return { dataset: await unwrap(result), started: result.response.status === 202 };
 }
 
 export async function importFromRoboflow(body: RoboflowImportRequest): Promise<StartedDataset> {
-  const { data, error, response } = await api.POST('/api/v1/datasets', { body });
-  if (data === undefined) throw failed(response, error);
-  return { dataset: data, started: response.status === 202 };
+  const result = await api.POST('/api/v1/datasets', { body });
+  return { dataset: await unwrap(result), started: result.response.status === 202 };
 }
 
 export async function fetchRoboflowKeyStatus(signal?: AbortSignal): Promise<RoboflowKeyStatus> {
-  const { data, error, response } = await api.GET('/api/v1/settings/roboflow-key', { signal });
-  if (data === undefined) throw failed(response, error);
-  return data;
+  return unwrap(api.GET('/api/v1/settings/roboflow-key', { signal }));
 }
 
 export async function fetchDatasetJob(jobId: string, signal?: AbortSignal): Promise<DatasetJob> {
-  const { data, error, response } = await api.GET('/api/v1/datasets/jobs/{job_id}', {
-    params: { path: { job_id: jobId } },
-    signal,
-  });
-  if (data === undefined) throw failed(response, error);
-  return data;
+  return unwrap(
+    api.GET('/api/v1/datasets/jobs/{job_id}', {
+      params: { path: { job_id: jobId } },
+      signal,
+    }),
+  );
 }
 
 export const UPLOAD_URL = '/api/v1/datasets/upload';
@@ -187,7 +161,6 @@ export function uploadDatasetZip(file: File, options: UploadOptions = {}): Promi
   return uploadWithProgress<Dataset>({
     url: UPLOAD_URL,
     form: fileUploadForm(file, name),
-    errorFrom: datasetErrorFrom,
     fallbackTotal: file.size,
     onProgress,
     signal,

@@ -2,7 +2,7 @@ import type { paths } from '@/api/schema';
 import type { ApiSchema } from '@/types/api';
 
 import { api } from './api';
-import { DetailedApiError, fieldErrorsOf, plainDetailOf } from './errors';
+import { unwrap } from './errors';
 import { fileUploadForm, uploadWithProgress, type UploadOptions } from './upload';
 
 export type ModelSummary = ApiSchema<'ModelSummary'>;
@@ -52,30 +52,6 @@ export function isActive(status: JobState): boolean {
   return ACTIVE_JOB_STATES.includes(status);
 }
 
-/** A backend error of this area (see DetailedApiError). */
-export class ModelApiError extends DetailedApiError {
-  constructor(status: number, detail: string, fieldErrors: Record<string, string> = {}) {
-    super(status, detail, fieldErrors);
-    this.name = 'ModelApiError';
-  }
-}
-
-export function modelErrorFrom(status: number, statusText: string, body: unknown): ModelApiError {
-  return new ModelApiError(status, plainDetailOf(statusText, body), fieldErrorsOf(body));
-}
-
-function failed(response: Response, body: unknown): ModelApiError {
-  return modelErrorFrom(response.status, response.statusText, body);
-}
-
-/** The user-facing reason of an error: the backend's `detail` without the HTTP prefix. */
-export function reasonOf(error: unknown): string {
-  if (error instanceof ModelApiError) return error.detail;
-  if (error instanceof TypeError) return 'The backend could not be reached.';
-  if (error instanceof Error) return error.message;
-  return 'Unknown error';
-}
-
 export interface ModelFilters {
   source?: ModelSource | undefined;
   task?: string | undefined;
@@ -93,53 +69,51 @@ export async function fetchModels(filters: ModelFilters, signal?: AbortSignal): 
   if (filters.tag) query.tag = filters.tag;
   const search = filters.search?.trim();
   if (search) query.search = search;
-  const { data, error, response } = await api.GET('/api/v1/models', {
-    params: { query },
-    signal,
-  });
-  if (data === undefined) throw failed(response, error);
-  return data;
+  return unwrap(
+    api.GET('/api/v1/models', {
+      params: { query },
+      signal,
+    }),
+  );
 }
 
 export async function fetchModel(id: string, signal?: AbortSignal): Promise<ModelDetail> {
-  const { data, error, response } = await api.GET('/api/v1/models/{model_id}', {
-    params: { path: { model_id: id } },
-    signal,
-  });
-  if (data === undefined) throw failed(response, error);
-  return data;
+  return unwrap(
+    api.GET('/api/v1/models/{model_id}', {
+      params: { path: { model_id: id } },
+      signal,
+    }),
+  );
 }
 
 export async function updateModel(id: string, body: ModelUpdate): Promise<ModelDetail> {
-  const { data, error, response } = await api.PATCH('/api/v1/models/{model_id}', {
-    params: { path: { model_id: id } },
-    body,
-  });
-  if (data === undefined) throw failed(response, error);
-  return data;
+  return unwrap(
+    api.PATCH('/api/v1/models/{model_id}', {
+      params: { path: { model_id: id } },
+      body,
+    }),
+  );
 }
 
 export async function deleteModel(id: string): Promise<ModelDeleted> {
-  const { data, error, response } = await api.DELETE('/api/v1/models/{model_id}', {
-    params: { path: { model_id: id } },
-  });
-  if (data === undefined) throw failed(response, error);
-  return data;
+  return unwrap(
+    api.DELETE('/api/v1/models/{model_id}', {
+      params: { path: { model_id: id } },
+    }),
+  );
 }
 
 export async function fetchExportFormats(signal?: AbortSignal): Promise<ExportFormatList> {
-  const { data, error, response } = await api.GET('/api/v1/models/export-formats', { signal });
-  if (data === undefined) throw failed(response, error);
-  return data;
+  return unwrap(api.GET('/api/v1/models/export-formats', { signal }));
 }
 
 export async function startExport(id: string, body: ExportRequest): Promise<ExportOut> {
-  const { data, error, response } = await api.POST('/api/v1/models/{model_id}/export', {
-    params: { path: { model_id: id } },
-    body,
-  });
-  if (data === undefined) throw failed(response, error);
-  return data;
+  return unwrap(
+    api.POST('/api/v1/models/{model_id}/export', {
+      params: { path: { model_id: id } },
+      body,
+    }),
+  );
 }
 
 export async function fetchExport(
@@ -147,70 +121,67 @@ export async function fetchExport(
   exportId: string,
   signal?: AbortSignal,
 ): Promise<ExportOut> {
-  const { data, error, response } = await api.GET('/api/v1/models/{model_id}/exports/{export_id}', {
-    params: { path: { model_id: modelId, export_id: exportId } },
-    signal,
-  });
-  if (data === undefined) throw failed(response, error);
-  return data;
+  return unwrap(
+    api.GET('/api/v1/models/{model_id}/exports/{export_id}', {
+      params: { path: { model_id: modelId, export_id: exportId } },
+      signal,
+    }),
+  );
 }
 
 export async function deleteExport(modelId: string, exportId: string): Promise<void> {
-  const { error, response } = await api.DELETE('/api/v1/models/{model_id}/exports/{export_id}', {
-    params: { path: { model_id: modelId, export_id: exportId } },
-  });
-  if (!response.ok) throw failed(response, error);
+  await unwrap(
+    api.DELETE('/api/v1/models/{model_id}/exports/{export_id}', {
+      params: { path: { model_id: modelId, export_id: exportId } },
+    }),
+  );
 }
 
 export async function startEvaluation(id: string, body: EvaluateRequest): Promise<EvaluationOut> {
-  const { data, error, response } = await api.POST('/api/v1/models/{model_id}/evaluate', {
-    params: { path: { model_id: id } },
-    body,
-  });
-  if (data === undefined) throw failed(response, error);
-  return data;
+  return unwrap(
+    api.POST('/api/v1/models/{model_id}/evaluate', {
+      params: { path: { model_id: id } },
+      body,
+    }),
+  );
 }
 
 export async function fetchComparison(
   ids: readonly string[],
   signal?: AbortSignal,
 ): Promise<ModelComparison> {
-  const { data, error, response } = await api.GET('/api/v1/models/compare', {
-    params: { query: { ids: ids.join(',') } },
-    signal,
-  });
-  if (data === undefined) throw failed(response, error);
-  return data;
+  return unwrap(
+    api.GET('/api/v1/models/compare', {
+      params: { query: { ids: ids.join(',') } },
+      signal,
+    }),
+  );
 }
 
 export async function fetchImportJob(jobId: string, signal?: AbortSignal): Promise<ModelImportJob> {
-  const { data, error, response } = await api.GET('/api/v1/models/imports/{job_id}', {
-    params: { path: { job_id: jobId } },
-    signal,
-  });
-  if (data === undefined) throw failed(response, error);
-  return data;
+  return unwrap(
+    api.GET('/api/v1/models/imports/{job_id}', {
+      params: { path: { job_id: jobId } },
+      signal,
+    }),
+  );
 }
 
 export async function fetchSessionMetrics(
   sessionId: string,
   signal?: AbortSignal,
 ): Promise<TrainingMetrics> {
-  const { data, error, response } = await api.GET(
-    '/api/v1/training/sessions/{session_id}/metrics',
-    {
+  return unwrap(
+    api.GET('/api/v1/training/sessions/{session_id}/metrics', {
       params: { path: { session_id: sessionId } },
       signal,
-    },
+    }),
   );
-  if (data === undefined) throw failed(response, error);
-  return data;
 }
 
 /** Ready datasets a model can be evaluated on. */
 export async function fetchReadyDatasets(signal?: AbortSignal): Promise<Dataset[]> {
-  const { data, error, response } = await api.GET('/api/v1/datasets', { signal });
-  if (data === undefined) throw failed(response, error);
+  const data = await unwrap(api.GET('/api/v1/datasets', { signal }));
   return data.items.filter((dataset) => dataset.status === 'ready');
 }
 
@@ -231,7 +202,6 @@ export function uploadModelFile(file: File, options: UploadOptions = {}): Promis
   return uploadWithProgress<ModelImportJob>({
     url: IMPORT_URL,
     form: fileUploadForm(file, name),
-    errorFrom: modelErrorFrom,
     fallbackTotal: file.size,
     onProgress,
     signal,

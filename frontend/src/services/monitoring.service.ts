@@ -1,7 +1,7 @@
 import type { ApiSchema } from '@/types/api';
 
 import { api } from './api';
-import { apiErrorFrom } from './errors';
+import { unwrap } from './errors';
 
 export type GpuSample = ApiSchema<'GpuSample'>;
 export type GpuStats = ApiSchema<'GpuStats'>;
@@ -48,59 +48,51 @@ export function parseGpuStatsMessage(value: unknown): GpuStatsMessage | null {
 }
 
 export async function fetchGpuInfo(signal?: AbortSignal): Promise<GpuInfo> {
-  const { data, error, response } = await api.GET('/api/v1/system/gpu', { signal });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(api.GET('/api/v1/system/gpu', { signal }));
 }
 
 export async function fetchDashboardSummary(signal?: AbortSignal): Promise<DashboardSummary> {
-  const { data, error, response } = await api.GET('/api/v1/dashboard/summary', { signal });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(api.GET('/api/v1/dashboard/summary', { signal }));
 }
 
 export async function fetchTrainingHistory(
   limit: number,
   signal?: AbortSignal,
 ): Promise<TrainingHistoryItem[]> {
-  const { data, error, response } = await api.GET('/api/v1/dashboard/training-history', {
-    params: { query: { limit } },
-    signal,
-  });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(
+    api.GET('/api/v1/dashboard/training-history', {
+      params: { query: { limit } },
+      signal,
+    }),
+  );
 }
 
 export async function fetchGpuMetrics(
   historyMinutes: number,
   signal?: AbortSignal,
 ): Promise<GpuMetricsResponse> {
-  const { data, error, response } = await api.GET('/api/v1/dashboard/gpu-metrics', {
-    params: { query: { history_minutes: historyMinutes } },
-    signal,
-  });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(
+    api.GET('/api/v1/dashboard/gpu-metrics', {
+      params: { query: { history_minutes: historyMinutes } },
+      signal,
+    }),
+  );
 }
 
 export async function fetchSystemStatus(signal?: AbortSignal): Promise<SystemStatus> {
-  const { data, error, response } = await api.GET('/api/v1/dashboard/system-status', { signal });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(api.GET('/api/v1/dashboard/system-status', { signal }));
 }
 
 export async function fetchMonitoringSettings(signal?: AbortSignal): Promise<MonitoringSettings> {
-  const { data, error, response } = await api.GET('/api/v1/settings/monitoring', { signal });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(api.GET('/api/v1/settings/monitoring', { signal }));
 }
 
 export async function saveMonitoringSettings(
   settings: MonitoringSettings,
 ): Promise<MonitoringSettings> {
-  const { data, error, response } = await api.PUT('/api/v1/settings/monitoring', {
-    body: settings,
-  });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(
+    api.PUT('/api/v1/settings/monitoring', {
+      body: settings,
+    }),
+  );
 }

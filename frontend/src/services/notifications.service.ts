@@ -1,7 +1,7 @@
 import type { ApiSchema } from '@/types/api';
 
 import { api } from './api';
-import { apiErrorFrom } from './errors';
+import { unwrap } from './errors';
 
 export type Notification = ApiSchema<'NotificationOut'>;
 export type NotificationPage = ApiSchema<'NotificationPage'>;
@@ -34,24 +34,23 @@ export async function fetchNotifications(
   { limit, unreadOnly }: NotificationQuery,
   signal?: AbortSignal,
 ): Promise<NotificationPage> {
-  const { data, error, response } = await api.GET('/api/v1/notifications', {
-    params: { query: { limit, offset: 0, unread: unreadOnly } },
-    signal,
-  });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(
+    api.GET('/api/v1/notifications', {
+      params: { query: { limit, offset: 0, unread: unreadOnly } },
+      signal,
+    }),
+  );
 }
 
 export async function markNotificationRead(id: number): Promise<Notification> {
-  const { data, error, response } = await api.POST('/api/v1/notifications/{notification_id}/read', {
-    params: { path: { notification_id: id } },
-  });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(
+    api.POST('/api/v1/notifications/{notification_id}/read', {
+      params: { path: { notification_id: id } },
+    }),
+  );
 }
 
 export async function markAllNotificationsRead(): Promise<number> {
-  const { data, error, response } = await api.POST('/api/v1/notifications/read-all');
-  if (data === undefined) throw apiErrorFrom(response, error);
+  const data = await unwrap(api.POST('/api/v1/notifications/read-all'));
   return data.updated;
 }

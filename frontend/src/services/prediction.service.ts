@@ -2,7 +2,7 @@ import type { paths } from '@/api/schema';
 import type { ApiSchema } from '@/types/api';
 
 import { api } from './api';
-import { apiErrorFrom } from './errors';
+import { unwrap } from './errors';
 
 export type PredictParams = ApiSchema<'PredictParams'>;
 export type PredictionResult = ApiSchema<'PredictionResult'>;
@@ -50,40 +50,40 @@ export function predictionForm(file: Blob, fileName: string, params: PredictPara
 export async function predictImage(file: File, params: PredictParams): Promise<PredictionResult> {
   const form = predictionForm(file, file.name, params);
   // openapi-fetch sends FormData as is; the generated body type describes its fields.
-  const { data, error, response } = await api.POST('/api/v1/predict', {
-    body: form as unknown as PredictBody,
-  });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(
+    api.POST('/api/v1/predict', {
+      body: form as unknown as PredictBody,
+    }),
+  );
 }
 
 export async function predictUrl(url: string, params: PredictParams): Promise<PredictionResult> {
-  const { data, error, response } = await api.POST('/api/v1/predict/url', {
-    body: { url, params },
-  });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(
+    api.POST('/api/v1/predict/url', {
+      body: { url, params },
+    }),
+  );
 }
 
 export async function fetchPredictions(
   limit: number,
   signal?: AbortSignal,
 ): Promise<PredictionPage> {
-  const { data, error, response } = await api.GET('/api/v1/predictions', {
-    params: { query: { limit } },
-    signal,
-  });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(
+    api.GET('/api/v1/predictions', {
+      params: { query: { limit } },
+      signal,
+    }),
+  );
 }
 
 export async function fetchPrediction(id: string, signal?: AbortSignal): Promise<PredictionResult> {
-  const { data, error, response } = await api.GET('/api/v1/predictions/{prediction_id}', {
-    params: { path: { prediction_id: id } },
-    signal,
-  });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(
+    api.GET('/api/v1/predictions/{prediction_id}', {
+      params: { path: { prediction_id: id } },
+      signal,
+    }),
+  );
 }
 
 export interface DownloadedFile {
@@ -98,12 +98,9 @@ function filenameFrom(response: Response, fallback: string): string {
 }
 
 export async function exportPredictions(body: PredictionExportRequest): Promise<DownloadedFile> {
-  const { data, error, response } = await api.POST('/api/v1/predict/export', {
-    body,
-    parseAs: 'blob',
-  });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return { blob: data, filename: filenameFrom(response, `predictions.${body.format}`) };
+  const result = await api.POST('/api/v1/predict/export', { body, parseAs: 'blob' });
+  const blob = await unwrap(result);
+  return { blob, filename: filenameFrom(result.response, `predictions.${body.format}`) };
 }
 
 /** Hands a downloaded file to the browser as a download. */

@@ -2,7 +2,7 @@ import type { operations } from '@/api/schema';
 import type { ApiSchema } from '@/types/api';
 
 import { api } from './api';
-import { ApiError, apiErrorFrom } from './errors';
+import { unwrap } from './errors';
 
 export type TrainingConfig = ApiSchema<'TrainingConfig'>;
 export type TrainingSessionCreate = ApiSchema<'TrainingSessionCreate'>;
@@ -49,34 +49,6 @@ export function isFinished(status: SessionStatus): boolean {
   return FINISHED_STATUSES.includes(status);
 }
 
-/** A field the API rejected, e.g. `{ field: 'epochs', message: '...' }`. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-/** A rejected request: the API's message plus its per-field problems (422). */
-export class TrainingRequestError extends ApiError {
-  readonly fieldErrors: FieldError[];
-
-  constructor(status: number, message: string, fieldErrors: FieldError[]) {
-    super(status, message);
-    this.name = 'TrainingRequestError';
-    this.fieldErrors = fieldErrors;
-  }
-}
-
-function fieldErrorsOf(body: unknown): FieldError[] {
-  if (typeof body !== 'object' || body === null || !('errors' in body)) return [];
-  const { errors } = body;
-  if (!Array.isArray(errors)) return [];
-  return errors.flatMap((entry: unknown) => {
-    if (typeof entry !== 'object' || entry === null) return [];
-    const { field, message } = entry as Record<string, unknown>;
-    return typeof field === 'string' && typeof message === 'string' ? [{ field, message }] : [];
-  });
-}
-
 type SessionQuery = NonNullable<
   operations['list_sessions_api_v1_training_sessions_get']['parameters']['query']
 >;
@@ -91,21 +63,16 @@ export interface SessionFilters {
 }
 
 export async function fetchArchitectures(signal?: AbortSignal): Promise<ArchitecturesResponse> {
-  const { data, error, response } = await api.GET('/api/v1/training/architectures', { signal });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(api.GET('/api/v1/training/architectures', { signal }));
 }
 
 export async function fetchTrainingDefaults(signal?: AbortSignal): Promise<TrainingDefaults> {
-  const { data, error, response } = await api.GET('/api/v1/training/defaults', { signal });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(api.GET('/api/v1/training/defaults', { signal }));
 }
 
 /** Datasets a run can train on (status ready), newest first as the API lists them. */
 export async function fetchReadyDatasets(signal?: AbortSignal): Promise<Dataset[]> {
-  const { data, error, response } = await api.GET('/api/v1/datasets', { signal });
-  if (data === undefined) throw apiErrorFrom(response, error);
+  const data = await unwrap(api.GET('/api/v1/datasets', { signal }));
   return data.items.filter((dataset) => dataset.status === 'ready');
 }
 
@@ -114,11 +81,9 @@ export async function fetchStartingWeightModels(
   signal?: AbortSignal,
   framework = 'ultralytics',
 ): Promise<RegisteredModel[]> {
-  const { data, error, response } = await api.GET('/api/v1/models', {
-    params: { query: { framework, limit: 200 } },
-    signal,
-  });
-  if (data === undefined) throw apiErrorFrom(response, error);
+  const data = await unwrap(
+    api.GET('/api/v1/models', { params: { query: { framework, limit: 200 } }, signal }),
+  );
   return data.items;
 }
 
@@ -135,56 +100,53 @@ export async function fetchSessions(
   if (filters.modelArch) query.model_arch = filters.modelArch;
   const search = filters.search?.trim();
   if (search) query.q = search;
-  const { data, error, response } = await api.GET('/api/v1/training/sessions', {
-    params: { query },
-    signal,
-  });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(
+    api.GET('/api/v1/training/sessions', {
+      params: { query },
+      signal,
+    }),
+  );
 }
 
 export async function fetchSession(
   sessionId: string,
   signal?: AbortSignal,
 ): Promise<TrainingSessionDetail> {
-  const { data, error, response } = await api.GET('/api/v1/training/sessions/{session_id}', {
-    params: { path: { session_id: sessionId } },
-    signal,
-  });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(
+    api.GET('/api/v1/training/sessions/{session_id}', {
+      params: { path: { session_id: sessionId } },
+      signal,
+    }),
+  );
 }
 
 export async function fetchCheckpoints(
   sessionId: string,
   signal?: AbortSignal,
 ): Promise<Checkpoint[]> {
-  const { data, error, response } = await api.GET(
-    '/api/v1/training/sessions/{session_id}/checkpoints',
-    { params: { path: { session_id: sessionId } }, signal },
+  return unwrap(
+    api.GET('/api/v1/training/sessions/{session_id}/checkpoints', {
+      params: { path: { session_id: sessionId } },
+      signal,
+    }),
   );
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
 }
 
 export async function fetchComparison(
   sessionIds: readonly string[],
   signal?: AbortSignal,
 ): Promise<CompareResponse> {
-  const { data, error, response } = await api.GET('/api/v1/training/compare', {
-    params: { query: { ids: sessionIds.join(',') } },
-    signal,
-  });
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+  return unwrap(
+    api.GET('/api/v1/training/compare', {
+      params: { query: { ids: sessionIds.join(',') } },
+      signal,
+    }),
+  );
 }
 
-/** Queues a run. A rejected configuration throws a TrainingRequestError with per-field messages. */
+/** Queues a run. A rejected configuration throws an ApiError with per-field messages. */
 export async function createSession(body: TrainingSessionCreate): Promise<TrainingSessionDetail> {
-  const { data, error, response } = await api.POST('/api/v1/training/sessions', { body });
-  if (data !== undefined) return data;
-  const base = apiErrorFrom(response, error);
-  throw new TrainingRequestError(response.status, base.message, fieldErrorsOf(error));
+  return unwrap(api.POST('/api/v1/training/sessions', { body }));
 }
 
 export type SessionAction = 'stop' | 'resume' | 'cancel';
@@ -194,21 +156,21 @@ export async function controlSession(
   action: SessionAction,
 ): Promise<TrainingSessionDetail> {
   const options = { params: { path: { session_id: sessionId } } };
-  const { data, error, response } =
+  return unwrap(
     action === 'stop'
-      ? await api.POST('/api/v1/training/sessions/{session_id}/stop', options)
+      ? api.POST('/api/v1/training/sessions/{session_id}/stop', options)
       : action === 'resume'
-        ? await api.POST('/api/v1/training/sessions/{session_id}/resume', options)
-        : await api.POST('/api/v1/training/sessions/{session_id}/cancel', options);
-  if (data === undefined) throw apiErrorFrom(response, error);
-  return data;
+        ? api.POST('/api/v1/training/sessions/{session_id}/resume', options)
+        : api.POST('/api/v1/training/sessions/{session_id}/cancel', options),
+  );
 }
 
 export async function deleteSession(sessionId: string): Promise<void> {
-  const { data, error, response } = await api.DELETE('/api/v1/training/sessions/{session_id}', {
-    params: { path: { session_id: sessionId } },
-  });
-  if (data === undefined) throw apiErrorFrom(response, error);
+  await unwrap(
+    api.DELETE('/api/v1/training/sessions/{session_id}', {
+      params: { path: { session_id: sessionId } },
+    }),
+  );
 }
 
 /** Same-origin download link of a session's per-epoch metrics as CSV. */

@@ -3,9 +3,6 @@ import { FakeXhr } from '@/components/datasets/testing';
 import { ApiError } from './errors';
 import { fileUploadForm, UploadCancelledError, uploadWithProgress } from './upload';
 
-const errorFrom = (status: number, statusText: string, body: unknown) =>
-  new ApiError(status, `${status} ${statusText} ${JSON.stringify(body)}`);
-
 describe('uploadWithProgress', () => {
   beforeEach(() => {
     FakeXhr.install();
@@ -17,7 +14,6 @@ describe('uploadWithProgress', () => {
     const uploaded = uploadWithProgress<{ id: string }>({
       url: '/api/v1/things',
       form,
-      errorFrom,
       onProgress: ({ loaded }) => progress.push(loaded),
     });
     const xhr = FakeXhr.latest();
@@ -31,12 +27,20 @@ describe('uploadWithProgress', () => {
     expect(progress).toEqual([3]);
   });
 
-  it('rejects with the error the factory builds from a refusal', async () => {
-    const uploaded = uploadWithProgress({ url: '/u', form: new FormData(), errorFrom });
-    FakeXhr.latest().respond(413, { detail: 'too big' }, 'Payload Too Large');
-    await expect(uploaded).rejects.toMatchObject({
-      status: 413,
-      message: '413 Payload Too Large {"detail":"too big"}',
+  it('rejects with the ApiError of a refusal, keeping the detail and the field messages', async () => {
+    const uploaded = uploadWithProgress({ url: '/u', form: new FormData() });
+    FakeXhr.latest().respond(
+      422,
+      { detail: 'too big', errors: [{ field: 'file', message: 'over 2 GB' }] },
+      'Unprocessable Entity',
+    );
+    const error: unknown = await uploaded.catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({
+      status: 422,
+      detail: 'too big',
+      message: 'HTTP 422: too big',
+      fieldErrors: { file: 'over 2 GB' },
     });
   });
 
@@ -46,7 +50,6 @@ describe('uploadWithProgress', () => {
     const uploaded = uploadWithProgress({
       url: '/u',
       form: new FormData(),
-      errorFrom,
       signal: controller.signal,
     });
     await expect(uploaded).rejects.toBeInstanceOf(UploadCancelledError);

@@ -1,5 +1,5 @@
 import { csrfHeaders, reportForbidden, reportUnauthorized } from './api';
-import { plainDetailOf, type ApiError } from './errors';
+import { apiErrorOf, plainDetailOf } from './errors';
 
 export interface UploadProgress {
   loaded: number;
@@ -14,14 +14,9 @@ export class UploadCancelledError extends Error {
   }
 }
 
-/** Builds the error for a non-2xx answer, keeping the server's `detail` message. */
-export type UploadErrorFactory = (status: number, statusText: string, body: unknown) => ApiError;
-
 export interface UploadRequest {
   url: string;
   form: FormData;
-  /** Turns a refused upload into the service's ApiError subclass. */
-  errorFrom: UploadErrorFactory;
   /** Reported as `total` when the browser cannot tell the request's length. */
   fallbackTotal?: number;
   onProgress?: ((progress: UploadProgress) => void) | undefined;
@@ -43,11 +38,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /**
  * POSTs a multipart form with XMLHttpRequest, the only browser API that reports upload progress.
- * Resolves with the parsed JSON object the server answered; rejects with `errorFrom(...)` for a
+ * Resolves with the parsed JSON object the server answered; rejects with an ApiError for a
  * refusal, a TypeError when the connection fails and UploadCancelledError when `signal` aborts.
  */
 export function uploadWithProgress<T>(request: UploadRequest): Promise<T> {
-  const { url, form, errorFrom, fallbackTotal = 0, onProgress, signal } = request;
+  const { url, form, fallbackTotal = 0, onProgress, signal } = request;
   return new Promise<T>((resolve, reject) => {
     if (signal?.aborted) {
       reject(new UploadCancelledError());
@@ -75,7 +70,7 @@ export function uploadWithProgress<T>(request: UploadRequest): Promise<T> {
       }
       if (xhr.status === 401) reportUnauthorized();
       else if (xhr.status === 403) reportForbidden(plainDetailOf(xhr.statusText, body));
-      reject(errorFrom(xhr.status, xhr.statusText, body));
+      reject(apiErrorOf(xhr.status, xhr.statusText, body));
     });
     xhr.addEventListener('error', () => {
       settle();

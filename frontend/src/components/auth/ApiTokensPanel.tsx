@@ -12,7 +12,7 @@ import {
   type ApiToken,
   type CreatedApiToken,
 } from '@/services/auth.service';
-import { DetailedApiError, errorMessage } from '@/services/errors';
+import { ApiError, errorMessage } from '@/services/errors';
 
 import { AccessControlOffNote } from './AccessControlOffNote';
 import { formatTimestamp, tokenStateOf, type TokenState } from './format';
@@ -26,7 +26,7 @@ const EXPIRY_CHOICES: { label: string; days: number | null }[] = [
 const DEFAULT_EXPIRY_INDEX = 1;
 
 function messageOf(error: unknown): string {
-  if (error instanceof DetailedApiError) {
+  if (error instanceof ApiError) {
     return error.fieldErrors.name ?? error.fieldErrors.expires_in_days ?? error.detail;
   }
   return errorMessage(error);

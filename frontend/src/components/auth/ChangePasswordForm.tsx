@@ -4,7 +4,7 @@ import { Button } from '@/components/common/Button';
 import { Callout } from '@/components/common/Callout';
 import { useChangePassword } from '@/hooks/useAuth';
 import { passwordProblem } from '@/services/auth.service';
-import { DetailedApiError, errorMessage } from '@/services/errors';
+import { ApiError, errorMessage } from '@/services/errors';
 
 import { PasswordField } from './PasswordField';
 
@@ -25,7 +25,7 @@ function validate(current: string, next: string, confirm: string): FieldErrors {
 }
 
 function serverMessage(error: unknown): string {
-  if (error instanceof DetailedApiError) {
+  if (error instanceof ApiError) {
     return error.fieldErrors.new_password ?? error.fieldErrors.current_password ?? error.detail;
   }
   return errorMessage(error);

@@ -14,7 +14,7 @@ import {
   type AuthUser,
   type UserRole,
 } from '@/services/auth.service';
-import { DetailedApiError, errorMessage } from '@/services/errors';
+import { ApiError, errorMessage } from '@/services/errors';
 import { showToast } from '@/store/uiStore';
 import { cn } from '@/utils/cn';
 
@@ -23,7 +23,7 @@ import { formatTimestamp, ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES } from './format
 import { PasswordField } from './PasswordField';
 
 function messageOf(error: unknown): string {
-  if (error instanceof DetailedApiError) {
+  if (error instanceof ApiError) {
     const fields = Object.values(error.fieldErrors);
     return fields.length > 0 ? fields.join(' ') : error.detail;
   }

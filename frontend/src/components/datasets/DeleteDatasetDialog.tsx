@@ -4,8 +4,8 @@ import { useState } from 'react';
 import { Button } from '@/components/common/Button';
 import { Modal } from '@/components/common/Modal';
 import { useDeleteDataset } from '@/hooks/useDatasets';
-import { DatasetApiError, type Dataset, type DatasetDeleted } from '@/services/datasets.service';
-import { errorMessage } from '@/services/errors';
+import { type Dataset, type DatasetDeleted } from '@/services/datasets.service';
+import { errorReason, hasStatus } from '@/services/errors';
 import { showToast } from '@/store/uiStore';
 
 import { Callout } from '@/components/common/Callout';
@@ -51,7 +51,7 @@ function DeleteConfirmation({
   const deletion = useDeleteDataset();
   const [forced, setForced] = useState(false);
   const error = deletion.error;
-  const conflict = error instanceof DatasetApiError && error.status === 409 ? error : null;
+  const conflict = hasStatus(error, 409) ? error : null;
 
   const remove = (force: boolean) => {
     setForced(force);
@@ -89,7 +89,7 @@ function DeleteConfirmation({
       )}
       {error !== null && (conflict === null || forced) && (
         <Callout tone="error" title="The dataset was not deleted">
-          {error instanceof DatasetApiError ? error.detail : errorMessage(error)}
+          {errorReason(error)}
         </Callout>
       )}
       <div className="flex justify-end gap-2 border-t border-slate-100 pt-4">

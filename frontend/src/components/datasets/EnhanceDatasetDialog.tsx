@@ -5,8 +5,7 @@ import { useNavigate } from 'react-router-dom';
 import { Button } from '@/components/common/Button';
 import { Modal } from '@/components/common/Modal';
 import { useEnhanceDataset } from '@/hooks/useDatasets';
-import { DatasetApiError } from '@/services/datasets.service';
-import { errorMessage } from '@/services/errors';
+import { ApiError, errorReason } from '@/services/errors';
 import { showToast } from '@/store/uiStore';
 
 import { Callout } from '@/components/common/Callout';
@@ -61,7 +60,7 @@ function EnhanceForm({
   const [clipLimit, setClipLimit] = useState('2.0');
   const [tiles, setTiles] = useState('8');
   const [name, setName] = useState('');
-  const fieldErrors = enhance.error instanceof DatasetApiError ? enhance.error.fieldErrors : {};
+  const fieldErrors = enhance.error instanceof ApiError ? enhance.error.fieldErrors : {};
   const hasFieldErrors = Object.keys(fieldErrors).length > 0;
   const fieldError = (field: string, value: string) => {
     const message = fieldErrors[field];
@@ -162,9 +161,7 @@ function EnhanceForm({
       </FormField>
       {enhance.isError && !hasFieldErrors && (
         <Callout tone="error" title="The enhancement could not start">
-          {enhance.error instanceof DatasetApiError
-            ? enhance.error.detail
-            : errorMessage(enhance.error)}
+          {errorReason(enhance.error)}
         </Callout>
       )}
       <div className="flex justify-end gap-2 border-t border-slate-100 pt-4">

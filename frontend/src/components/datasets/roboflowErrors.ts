@@ -1,5 +1,4 @@
-import { DatasetApiError } from '@/services/datasets.service';
-import { errorMessage } from '@/services/errors';
+import { ApiError, errorMessage } from '@/services/errors';
 
 const FORM_FIELDS = ['workspace', 'project', 'version', 'format', 'name', 'api_key'] as const;
 export type ImportFieldName = (typeof FORM_FIELDS)[number];
@@ -24,7 +23,7 @@ export function splitImportErrors(error: unknown): {
   fields: Partial<Record<ImportFieldName, string>>;
   form: string | null;
 } {
-  if (!(error instanceof DatasetApiError)) return { fields: {}, form: errorMessage(error) };
+  if (!(error instanceof ApiError)) return { fields: {}, form: errorMessage(error) };
   const fields: Partial<Record<ImportFieldName, string>> = {};
   const other: string[] = [];
   for (const [field, message] of Object.entries(error.fieldErrors)) {

@@ -1,7 +1,5 @@
 import { ApiError } from '@/services/errors';
 
-import { DatasetApiError } from '@/services/datasets.service';
-
 const REFUSAL_TITLES: Record<number, string> = {
   400: 'The zip was refused as unsafe',
   409: 'The upload conflicts with another dataset',
@@ -13,13 +11,12 @@ const REFUSAL_TITLES: Record<number, string> = {
 
 /** A title and the server's own explanation for a refused or failed upload. */
 export function describeUploadError(error: unknown): { title: string; detail: string } {
-  if (error instanceof DatasetApiError) {
+  if (error instanceof ApiError) {
     return {
       title: REFUSAL_TITLES[error.status] ?? `The upload failed (HTTP ${error.status})`,
       detail: error.detail,
     };
   }
-  if (error instanceof ApiError) return { title: 'The upload failed', detail: error.message };
   if (error instanceof Error) return { title: 'The upload failed', detail: error.message };
   return { title: 'The upload failed', detail: 'Unknown error' };
 }

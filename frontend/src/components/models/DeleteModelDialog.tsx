@@ -2,7 +2,8 @@ import { useNavigate } from 'react-router-dom';
 
 import { Button } from '@/components/common/Button';
 import { useDeleteModel } from '@/hooks/useModels';
-import { reasonOf, type ModelDetail } from '@/services/models.service';
+import { type ModelDetail } from '@/services/models.service';
+import { errorReason } from '@/services/errors';
 import { showToast } from '@/store/uiStore';
 
 import { Dialog } from './Dialog';
@@ -70,7 +71,7 @@ export function DeleteModelDialog({ model, open, onOpenChange }: DeleteModelDial
         )}
         {remove.isError && (
           <Callout tone="error" title="The model was not deleted">
-            {reasonOf(remove.error)}
+            {errorReason(remove.error)}
           </Callout>
         )}
       </div>

@@ -7,7 +7,6 @@ import { isJobRunning, useJob } from '@/hooks/useJob';
 import { modelKeys, useReadyDatasets, useStartEvaluation } from '@/hooks/useModels';
 import {
   EVALUATION_DEFAULTS,
-  reasonOf,
   SPLIT_NAMES,
   type Dataset,
   type EvaluateRequest,
@@ -15,6 +14,7 @@ import {
   type ModelDetail,
   type SplitName,
 } from '@/services/models.service';
+import { errorReason } from '@/services/errors';
 
 import { Dialog } from './Dialog';
 import { FormField } from '@/components/common/FormField';
@@ -81,7 +81,9 @@ function EvaluateForm({
 
   if (datasets.isPending) return <Loader label="Loading datasets…" />;
   if (datasets.isError) {
-    return <Callout tone="error">Could not load the datasets: {reasonOf(datasets.error)}</Callout>;
+    return (
+      <Callout tone="error">Could not load the datasets: {errorReason(datasets.error)}</Callout>
+    );
   }
   const usable = datasets.data.filter((item) => mismatch(item, model) === null);
   if (datasets.data.length === 0) {
@@ -160,7 +162,7 @@ function EvaluateForm({
       </FormField>
       {start.isError && (
         <Callout tone="error" title="The evaluation was not started">
-          {reasonOf(start.error)}
+          {errorReason(start.error)}
         </Callout>
       )}
       <div className="flex justify-end border-t border-slate-100 pt-4">

@@ -8,12 +8,12 @@ import { isJobRunning, useJob } from '@/hooks/useJob';
 import { modelKeys, useExportFormats, useStartExport } from '@/hooks/useModels';
 import {
   fetchExport,
-  reasonOf,
   type ExportFormatInfo,
   type ExportOut,
   type ExportRequest,
   type ModelDetail,
 } from '@/services/models.service';
+import { errorReason } from '@/services/errors';
 import { cn } from '@/utils/cn';
 
 import { Dialog } from './Dialog';
@@ -126,7 +126,9 @@ function ExportForm({
   if (formats.isPending) return <Loader label="Loading the export formats…" />;
   if (formats.isError) {
     return (
-      <Callout tone="error">Could not load the export formats: {reasonOf(formats.error)}</Callout>
+      <Callout tone="error">
+        Could not load the export formats: {errorReason(formats.error)}
+      </Callout>
     );
   }
   const framework = model.framework;
@@ -233,7 +235,7 @@ function ExportForm({
 
       {start.isError && (
         <Callout tone="error" title="The export was not started">
-          {reasonOf(start.error)}
+          {errorReason(start.error)}
         </Callout>
       )}
 
@@ -356,7 +358,7 @@ function ExportProgress({
     <div className="space-y-4" data-testid="export-progress">
       <JobProgress label={`Export to ${title}`} job={current} />
       {job.isError && (
-        <Callout tone="error">Could not follow the export: {reasonOf(job.error)}</Callout>
+        <Callout tone="error">Could not follow the export: {errorReason(job.error)}</Callout>
       )}
       {finished && current.status !== 'completed' && (
         <Callout tone="error" title="The export failed">

@@ -2,7 +2,8 @@ import { Download, Trash2 } from 'lucide-react';
 
 import { ProgressBar } from '@/components/common/ProgressBar';
 import { useDeleteExport } from '@/hooks/useModels';
-import { isActive, reasonOf, type ExportOut } from '@/services/models.service';
+import { isActive, type ExportOut } from '@/services/models.service';
+import { errorReason } from '@/services/errors';
 
 import { JobStateBadge } from './Badge';
 import { formatBytes, formatDateTime, formatPercent } from './format';
@@ -39,7 +40,7 @@ export function ExportsTable({
   }
   return (
     <div className="space-y-3">
-      {remove.isError && <Callout tone="error">{reasonOf(remove.error)}</Callout>}
+      {remove.isError && <Callout tone="error">{errorReason(remove.error)}</Callout>}
       <div className="overflow-x-auto">
         <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Exports">
           <thead>

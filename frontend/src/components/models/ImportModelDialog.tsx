@@ -7,7 +7,8 @@ import { Button } from '@/components/common/Button';
 import { ProgressBar } from '@/components/common/ProgressBar';
 import { isJobRunning } from '@/hooks/useJob';
 import { modelKeys, useImportJob, useModelUpload } from '@/hooks/useModels';
-import { MODEL_LIMITS, reasonOf, type ModelImportJob } from '@/services/models.service';
+import { MODEL_LIMITS, type ModelImportJob } from '@/services/models.service';
+import { errorReason } from '@/services/errors';
 import { cn } from '@/utils/cn';
 
 import { Dialog } from './Dialog';
@@ -158,7 +159,7 @@ function ImportForm({ onImported }: { onImported: (job: ModelImportJob) => void 
 
       {state.phase === 'failed' && (
         <Callout tone="error" title={`${state.file.name} was not uploaded`}>
-          {reasonOf(state.error)}
+          {errorReason(state.error)}
         </Callout>
       )}
 
@@ -176,7 +177,7 @@ function ImportForm({ onImported }: { onImported: (job: ModelImportJob) => void 
       )}
 
       {importJob.isError && (
-        <Callout tone="error">Could not follow the check: {reasonOf(importJob.error)}</Callout>
+        <Callout tone="error">Could not follow the check: {errorReason(importJob.error)}</Callout>
       )}
 
       {refused && (

@@ -3,7 +3,8 @@ import { useState, type SubmitEvent } from 'react';
 
 import { Button } from '@/components/common/Button';
 import { useUpdateModel } from '@/hooks/useModels';
-import { MODEL_LIMITS, reasonOf } from '@/services/models.service';
+import { MODEL_LIMITS } from '@/services/models.service';
+import { errorReason } from '@/services/errors';
 
 import { INPUT_CLASSES } from '@/components/common/FormField';
 import { collapseSpaces, nameProblem } from './validation';
@@ -62,7 +63,7 @@ export function NameEditor({ modelId, name }: NameEditorProps) {
       },
     );
   };
-  const serverError = update.isError ? reasonOf(update.error) : null;
+  const serverError = update.isError ? errorReason(update.error) : null;
 
   return (
     <form onSubmit={submit} className="w-full max-w-xl" aria-label="Rename model">

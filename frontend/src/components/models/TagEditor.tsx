@@ -2,7 +2,8 @@ import { Plus, Tag, X } from 'lucide-react';
 import { useState, type SubmitEvent } from 'react';
 
 import { useUpdateModel } from '@/hooks/useModels';
-import { MODEL_LIMITS, reasonOf } from '@/services/models.service';
+import { MODEL_LIMITS } from '@/services/models.service';
+import { errorReason } from '@/services/errors';
 import { cn } from '@/utils/cn';
 
 import { collapseSpaces, tagProblem } from './validation';
@@ -34,7 +35,7 @@ export function TagEditor({ modelId, tags }: TagEditorProps) {
     setProblem(reason);
     if (reason === null) save([...tags, collapseSpaces(draft)]);
   };
-  const message = problem ?? (update.isError ? reasonOf(update.error) : null);
+  const message = problem ?? (update.isError ? errorReason(update.error) : null);
 
   return (
     <div data-testid="tag-editor">

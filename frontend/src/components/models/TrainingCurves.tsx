@@ -1,7 +1,8 @@
 import { LossCurveChart, MapCurveChart } from '@/components/charts/LossCurveChart';
 import { Loader } from '@/components/common/Loader';
 import { useSessionMetrics } from '@/hooks/useModels';
-import { ModelApiError, reasonOf, type TrainingMetrics } from '@/services/models.service';
+import { type TrainingMetrics } from '@/services/models.service';
+import { errorReason, hasStatus } from '@/services/errors';
 import type { EpochPoint } from '@/store/trainingStore';
 
 import { Callout } from '@/components/common/Callout';
@@ -19,12 +20,12 @@ export function TrainingCurves({ sessionId }: { sessionId: string }) {
   const metrics = useSessionMetrics(sessionId);
   if (metrics.isPending) return <Loader label="Loading the training curves…" />;
   if (metrics.isError) {
-    const gone = metrics.error instanceof ModelApiError && metrics.error.status === 404;
+    const gone = hasStatus(metrics.error, 404);
     return (
       <Callout tone={gone ? 'info' : 'error'}>
         {gone
           ? 'The training run was deleted: only the final metrics above remain.'
-          : `Could not load the training curves: ${reasonOf(metrics.error)}`}
+          : `Could not load the training curves: ${errorReason(metrics.error)}`}
       </Callout>
     );
   }

@@ -11,7 +11,7 @@ import {
   useTrainingStream,
 } from '@/hooks/useTraining';
 import type { WebSocketStatus } from '@/hooks/useWebSocket';
-import { ApiError, errorMessage } from '@/services/errors';
+import { errorMessage, hasStatus } from '@/services/errors';
 import {
   metricsCsvUrl,
   type SessionStatus,
@@ -175,7 +175,7 @@ export function SessionMonitor({ sessionId }: { sessionId: string }) {
   const checkpoints = useCheckpoints(sessionId, live.checkpointVersion);
 
   if (detail.isError) {
-    const missing = detail.error instanceof ApiError && detail.error.status === 404;
+    const missing = hasStatus(detail.error, 404);
     return (
       <div
         role="alert"

@@ -1,5 +1,4 @@
 import { ApiError } from '@/services/errors';
-import { TrainingRequestError } from '@/services/training.service';
 import { ARCHITECTURES, CONFIG, DEFAULTS } from '@/pages/Training/testing/fixtures';
 
 import { formatDuration, formatLearningRate, formatParameters } from './format';
@@ -111,19 +110,18 @@ describe('training form', () => {
   });
 
   it('assigns the API errors to their fields', () => {
-    const perField = new TrainingRequestError(422, 'HTTP 422: Invalid request', [
-      { field: 'epochs', message: 'too many' },
-      { field: 'request', message: 'bad body' },
-    ]);
+    const perField = new ApiError(422, 'Invalid request', {
+      fieldErrors: { epochs: 'too many', request: 'bad body' },
+    });
     expect(errorsFromApi(perField)).toEqual({
       epochs: 'too many',
       [FORM_ERROR]: 'request: bad body',
     });
 
-    const device = new TrainingRequestError(422, 'HTTP 422: device: GPU 1 does not exist', []);
+    const device = new ApiError(422, 'device: GPU 1 does not exist');
     expect(errorsFromApi(device)).toEqual({ device: 'GPU 1 does not exist' });
 
-    const dataset = new ApiError(409, "HTTP 409: Dataset 'x' is not ready (status: importing)");
+    const dataset = new ApiError(409, "Dataset 'x' is not ready (status: importing)");
     expect(errorsFromApi(dataset)).toEqual({
       dataset_id: "Dataset 'x' is not ready (status: importing)",
     });

@@ -2,9 +2,8 @@
  * The new-run form: field specs with the API's ranges, form values <-> request body, client-side
  * checks, and the API's errors assigned to the fields they concern.
  */
-import { errorMessage } from '@/services/errors';
+import { ApiError, errorMessage } from '@/services/errors';
 import {
-  TrainingRequestError,
   type Architecture,
   type AugmentationLevel,
   type OptimizerType,
@@ -528,8 +527,8 @@ function stripStatus(message: string): string {
 export function errorsFromApi(error: unknown): FormErrors {
   const errors: FormErrors = {};
   const general: string[] = [];
-  const fieldErrors = error instanceof TrainingRequestError ? error.fieldErrors : [];
-  for (const { field, message } of fieldErrors) {
+  const fieldErrors = Object.entries(error instanceof ApiError ? error.fieldErrors : {});
+  for (const [field, message] of fieldErrors) {
     const name = field === 'pretrained' ? 'weights' : field;
     if (FORM_FIELDS.has(name)) errors[name] = errors[name] ?? message;
     else general.push(`${field}: ${message}`);

@@ -15,8 +15,8 @@ import { ImageGrid } from '@/components/datasets/ImageGrid';
 import { DatasetStatsSection } from '@/components/datasets/DatasetStatsSection';
 import { ValidationReportPanel } from '@/components/datasets/ValidationReportPanel';
 import { useDataset, useValidateDataset } from '@/hooks/useDatasets';
-import { DatasetApiError, isInProgress, type DatasetDetail } from '@/services/datasets.service';
-import { ApiError, errorMessage } from '@/services/errors';
+import { isInProgress, type DatasetDetail } from '@/services/datasets.service';
+import { errorMessage, errorReason, hasStatus } from '@/services/errors';
 
 function BackLink() {
   return (
@@ -36,12 +36,7 @@ function DatasetContent({ dataset }: { dataset: DatasetDetail }) {
   const [enhancing, setEnhancing] = useState(false);
   const validation = useValidateDataset(dataset.id);
   const ready = dataset.status === 'ready';
-  const validateError =
-    validation.error === null
-      ? null
-      : validation.error instanceof DatasetApiError
-        ? validation.error.detail
-        : errorMessage(validation.error);
+  const validateError = validation.error === null ? null : errorReason(validation.error);
 
   const report = (
     <ValidationReportPanel
@@ -132,7 +127,7 @@ function DatasetContent({ dataset }: { dataset: DatasetDetail }) {
 export default function DatasetDetailPage() {
   const { id = '' } = useParams();
   const dataset = useDataset(id);
-  const missing = dataset.error instanceof ApiError && dataset.error.status === 404;
+  const missing = hasStatus(dataset.error, 404);
 
   return (
     <section data-testid="page-dataset-detail">

@@ -10,7 +10,7 @@ import { Callout } from '@/components/common/Callout';
 import { FormField } from '@/components/common/FormField';
 import { Loader } from '@/components/common/Loader';
 import { authKeys, useAuthStatus, useLogin } from '@/hooks/useAuth';
-import { ApiError, errorMessage } from '@/services/errors';
+import { errorMessage, hasStatus } from '@/services/errors';
 import { useAuthStore } from '@/store/authStore';
 
 /**
@@ -62,7 +62,7 @@ export default function LoginPage() {
         onError: (error) => {
           setPassword('');
           // 409: access control was switched off meanwhile.
-          if (error instanceof ApiError && error.status === 409) void status.refetch();
+          if (hasStatus(error, 409)) void status.refetch();
         },
       },
     );

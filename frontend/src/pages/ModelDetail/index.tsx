@@ -21,12 +21,8 @@ import { Callout } from '@/components/common/Callout';
 import { TagEditor } from '@/components/models/TagEditor';
 import { TrainingCurves } from '@/components/models/TrainingCurves';
 import { useModel } from '@/hooks/useModels';
-import {
-  ModelApiError,
-  reasonOf,
-  weightsDownloadUrl,
-  type ModelDetail,
-} from '@/services/models.service';
+import { weightsDownloadUrl, type ModelDetail } from '@/services/models.service';
+import { errorReason, hasStatus } from '@/services/errors';
 
 type DialogName = 'evaluate' | 'export' | 'delete' | null;
 
@@ -57,7 +53,7 @@ function ModelState({ state }: { state: ReturnType<typeof useModel> }) {
     );
   }
   if (state.isError) {
-    const missing = state.error instanceof ModelApiError && state.error.status === 404;
+    const missing = hasStatus(state.error, 404);
     return (
       <>
         <PageHeader title="Model" />
@@ -77,7 +73,7 @@ function ModelState({ state }: { state: ReturnType<typeof useModel> }) {
               </Button>
             }
           >
-            {reasonOf(state.error)}
+            {errorReason(state.error)}
           </Callout>
         )}
       </>

@@ -12,7 +12,8 @@ import { ModelFiltersBar } from '@/components/models/ModelFiltersBar';
 import { ModelTable } from '@/components/models/ModelTable';
 import { Callout } from '@/components/common/Callout';
 import { useModels } from '@/hooks/useModels';
-import { MODEL_LIMITS, reasonOf, type ModelFilters } from '@/services/models.service';
+import { MODEL_LIMITS, type ModelFilters } from '@/services/models.service';
+import { errorReason } from '@/services/errors';
 import { showToast } from '@/store/uiStore';
 
 function toQuery(values: ModelFilterValues, search: string): ModelFilters {
@@ -195,7 +196,7 @@ function ModelList({ state, filtered, selected, onToggle }: ModelListProps) {
           </Button>
         }
       >
-        {reasonOf(state.error)}
+        {errorReason(state.error)}
       </Callout>
     );
   }

@@ -14,11 +14,11 @@ import { Callout } from '@/components/common/Callout';
 import { useModelComparison } from '@/hooks/useModels';
 import {
   MODEL_LIMITS,
-  reasonOf,
   type ComparisonGroup,
   type ModelComparison,
   type ModelSummary,
 } from '@/services/models.service';
+import { errorReason } from '@/services/errors';
 
 /** The mAP figures drawn as bars (precision/recall stay in the tables). */
 const CHART_KEYS: readonly string[] = METRIC_ORDER.slice(0, 4);
@@ -71,7 +71,7 @@ export default function CompareModelsPage() {
             </Button>
           }
         >
-          {reasonOf(comparison.error)}
+          {errorReason(comparison.error)}
         </Callout>
       ) : (
         <ComparisonView comparison={comparison.data} />
