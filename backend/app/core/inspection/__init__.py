@@ -1,0 +1,12 @@
+"""Inspection algorithms (worker-side): photo metadata, automatic scale, locations, crack growth, reports.
+
+Plain dataclasses and numpy arrays in and out; no database, no settings. The modules import cv2 and
+ReportLab, so only worker processes (job handlers, the prediction worker) import this package:
+
+- `metadata`: EXIF / DJI XMP of a photo (size, camera, focal length, sensor, GPS, altitude, capture time).
+- `scale`: mm per px from a fiducial marker (ArUco / AprilTag) or from the camera (ground sample
+  distance), and `reconcile` choosing between the sources and flagging disagreements.
+- `geo`: cracks as GeoJSON (RFC 7946) and CSV with latitude / longitude.
+- `growth`: registration of two photos of the same element, matching of their cracks and the change.
+- `report`: the inspection report as PDF (ReportLab) and HTML.
+"""

@@ -1,0 +1,290 @@
+"""The inspection report as PDF, with ReportLab's platypus (A4, built-in Helvetica).
+
+Pages: the cover; the summary by severity with an overview of the images; one page per image
+(annotated photo, scale with its source and uncertainty, location, crack table in mm); the model and its
+metrics; one page per growth comparison (overlay and per-crack change). Every text the user typed goes
+through `escape` (platypus paragraphs parse a small markup language). Embedded photos are re-encoded
+as JPEG with the long side at most 2000 px, so a report of many 20-megapixel photos stays small.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from PIL import Image as PILImage
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.core.inspection.report_model import (
+    CRACK_TABLE_HEADER,
+    GROWTH_TABLE_HEADER,
+    InspectionReport,
+    ReportGrowth,
+    ReportImage,
+    ReportModel,
+    crack_rows,
+    fmt,
+    fmt_date,
+    growth_rows,
+    growth_summary_text,
+    image_worst_severity,
+    location_text,
+    scale_text,
+    severity_summary,
+)
+
+EMBED_MAX_SIDE = 2000
+EMBED_MAX_PIXELS = 120_000_000  # refuse to decode anything larger (decompression bombs)
+MAX_TEXT = 4000  # notes and other free text are cut here
+_MARGIN = 1.8 * cm
+_FRAME_WIDTH = A4[0] - 2 * _MARGIN
+_IMAGE_MAX_HEIGHT = 11.5 * cm
+_SEVERITY_COLOURS = {"narrow": "#2e7d32", "moderate": "#ef6c00", "wide": "#c62828"}
+
+
+def build_report_pdf(report: InspectionReport, out: Path) -> Path:
+    """Write the report to `out` (its folder must exist) and return the path."""
+    styles = _styles()
+    story: list[Flowable] = []
+    story += _cover(report, styles)
+    story += _summary(report, styles)
+    for index, image in enumerate(report.images, start=1):
+        story += _image_page(index, image, styles)
+    if report.model is not None:
+        story += _model_page(report.model, styles)
+    for growth in report.growth:
+        story += _growth_page(growth, styles)
+    if isinstance(story[-1], PageBreak):
+        story.pop()
+    footer = f"{report.structure[:80]} - inspection {fmt_date(report.inspection_date)}"
+
+    def on_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(_MARGIN, 1.0 * cm, footer)
+        canvas.drawRightString(A4[0] - _MARGIN, 1.0 * cm, f"Page {doc.page}")
+        canvas.restoreState()
+
+    document = SimpleDocTemplate(
+        str(out),
+        pagesize=A4,
+        leftMargin=_MARGIN,
+        rightMargin=_MARGIN,
+        topMargin=_MARGIN,
+        bottomMargin=_MARGIN,
+        title=f"{report.title} - {report.structure}"[:200],
+        author=(report.inspector or "")[:200],
+        subject="Crack inspection",
+        creator="crackdet",
+    )
+    document.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Sections
+# --------------------------------------------------------------------------------------------------
+
+
+def _cover(report: InspectionReport, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    rows = [
+        ("Structure", report.structure),
+        ("Inspection date", fmt_date(report.inspection_date)),
+        ("Inspector", report.inspector or "-"),
+        ("Images", str(len(report.images))),
+        ("Cracks", str(sum(len(i.cracks) for i in report.images))),
+        ("Report generated", fmt_date(report.generated_at)),
+    ]
+    story: list[Flowable] = [
+        Spacer(1, 5 * cm),
+        _p(report.title, styles["Title"]),
+        _p(report.structure, styles["Heading1"]),
+        Spacer(1, 1 * cm),
+        _key_value_table(rows, styles),
+    ]
+    if report.notes:
+        story += [Spacer(1, 0.8 * cm), _p("Notes", styles["Heading3"]), _p(report.notes, styles["BodyText"])]
+    return [*story, PageBreak()]
+
+
+def _summary(report: InspectionReport, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    severity = [("Severity", "Cracks", "Images", "Total length (mm)", "Widest (mm)")]
+    for row in severity_summary(report):
+        severity.append(
+            (
+                row.severity,
+                str(row.cracks),
+                str(row.images),
+                fmt(row.total_length_mm, 1),
+                fmt(row.max_width_mm, 2),
+            )
+        )
+    overview = [("Image", "Cracks", "Worst severity", "Scale", "Location")]
+    for image in report.images:
+        overview.append(
+            (
+                image.name,
+                str(len(image.cracks)),
+                image_worst_severity(image) or "-",
+                image.scale.source if image.scale else "none",
+                "GPS" if image.latitude is not None and image.longitude is not None else "-",
+            )
+        )
+    return [
+        _p("Summary by severity", styles["Heading1"]),
+        _table(severity, styles),
+        Spacer(1, 0.8 * cm),
+        _p("Images", styles["Heading2"]),
+        _table(overview, styles),
+        PageBreak(),
+    ]
+
+
+def _image_page(index: int, image: ReportImage, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story: list[Flowable] = [_p(f"Image {index}: {image.name}", styles["Heading1"])]
+    picture = _picture(image.annotated_png, _FRAME_WIDTH, _IMAGE_MAX_HEIGHT)
+    if picture is not None:
+        story += [picture, Spacer(1, 0.3 * cm)]
+    facts = [
+        ("Scale", scale_text(image)),
+        ("Location", location_text(image)),
+        ("Captured", fmt_date(image.captured_at)),
+    ]
+    if image.scale and image.scale.warning:
+        facts.append(("Scale warning", image.scale.warning))
+    if image.scale_conflict:
+        facts.append(("Scale conflict", image.scale_conflict))
+    if image.notes:
+        facts.append(("Notes", image.notes))
+    story.append(_key_value_table(facts, styles))
+    story.append(Spacer(1, 0.3 * cm))
+    if image.cracks:
+        story.append(_table([CRACK_TABLE_HEADER, *crack_rows(image)], styles, severity_column=4))
+    else:
+        story.append(_p("No cracks found.", styles["BodyText"]))
+    return [*story, PageBreak()]
+
+
+def _model_page(model: ReportModel, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    rows = [("Model", model.name), ("Architecture", model.architecture or "-")]
+    rows += [(key, value) for key, value in model.details.items()]
+    story: list[Flowable] = [_p("Model", styles["Heading1"]), _key_value_table(rows, styles)]
+    if model.metrics:
+        metrics = [("Metric", "Value")] + [(name, fmt(value, 3)) for name, value in model.metrics.items()]
+        story += [Spacer(1, 0.5 * cm), _p("Metrics", styles["Heading2"]), _table(metrics, styles)]
+    return [*story, PageBreak()]
+
+
+def _growth_page(growth: ReportGrowth, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    rows = [
+        ("Before", f"{growth.old_image} ({growth.old_inspection or '-'})"),
+        ("After", f"{growth.new_image} ({growth.new_inspection or '-'})"),
+    ]
+    story: list[Flowable] = [
+        _p(f"Growth: {growth.title}", styles["Heading1"]),
+        _key_value_table(rows, styles),
+        Spacer(1, 0.3 * cm),
+        _p(growth_summary_text(growth), styles["BodyText"]),
+        Spacer(1, 0.3 * cm),
+    ]
+    picture = _picture(growth.overlay_png, _FRAME_WIDTH, _IMAGE_MAX_HEIGHT)
+    if picture is not None:
+        story += [
+            picture,
+            _p("Blue: before. Red: after. Magenta: both.", styles["Small"]),
+            Spacer(1, 0.3 * cm),
+        ]
+    table_rows = growth_rows(growth)
+    if table_rows:
+        story.append(_table([GROWTH_TABLE_HEADER, *table_rows], styles))
+    return [*story, PageBreak()]
+
+
+# --------------------------------------------------------------------------------------------------
+# Building blocks
+# --------------------------------------------------------------------------------------------------
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    sheet = getSampleStyleSheet()
+    styles = {name: sheet[name] for name in ("Title", "Heading1", "Heading2", "Heading3", "BodyText")}
+    styles["Cell"] = ParagraphStyle("Cell", parent=sheet["BodyText"], fontSize=8.5, leading=10.5)
+    styles["CellBold"] = ParagraphStyle("CellBold", parent=styles["Cell"], fontName="Helvetica-Bold")
+    styles["Small"] = ParagraphStyle("Small", parent=sheet["BodyText"], fontSize=8, textColor=colors.grey)
+    return styles
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text[:MAX_TEXT]).replace("\n", "<br/>"), style)
+
+
+def _key_value_table(rows: Sequence[tuple[str, str]], styles: dict[str, ParagraphStyle]) -> Table:
+    data = [[_p(key, styles["CellBold"]), _p(value, styles["Cell"])] for key, value in rows]
+    table = Table(data, colWidths=[4 * cm, _FRAME_WIDTH - 4 * cm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+    return table
+
+
+def _table(
+    rows: Sequence[Sequence[str]], styles: dict[str, ParagraphStyle], severity_column: int | None = None
+) -> Table:
+    header, *body = rows
+    data = [[_p(h, styles["CellBold"]) for h in header]] + [
+        [_p(cell, styles["Cell"]) for cell in row] for row in body
+    ]
+    table = Table(data, repeatRows=1, hAlign="LEFT")
+    commands: list[tuple[object, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eaf0")),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#b0b4c0")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
+    if severity_column is not None:
+        for row_index, row in enumerate(body, start=1):
+            colour = _SEVERITY_COLOURS.get(row[severity_column])
+            if colour:
+                commands.append(
+                    (
+                        "BACKGROUND",
+                        (severity_column, row_index),
+                        (severity_column, row_index),
+                        colors.HexColor(colour + "33"),
+                    )
+                )
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _picture(data: bytes | None, max_width: float, max_height: float) -> Image | None:
+    """The image bytes as a platypus Image fitted into max_width x max_height (None when unreadable)."""
+    if not data:
+        return None
+    try:
+        with PILImage.open(io.BytesIO(data)) as source:
+            if source.width * source.height > EMBED_MAX_PIXELS:
+                return None
+            picture = source.convert("RGB")
+    except (OSError, ValueError, PILImage.DecompressionBombError):
+        return None
+    picture.thumbnail((EMBED_MAX_SIDE, EMBED_MAX_SIDE))
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=88)
+    buffer.seek(0)
+    ratio = min(max_width / picture.width, max_height / picture.height)
+    return Image(buffer, width=picture.width * ratio, height=picture.height * ratio)
