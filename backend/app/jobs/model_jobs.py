@@ -1,8 +1,8 @@
 """Job kinds of the models area: check an imported .pt, evaluate on a dataset split, export to a format
-(Ultralytics models to every format, RF-DETR models to ONNX with rfdetr's own exporter).
+(each model family's exporter: core/families/<family>/exporter.py).
 
-Imported by the API process too (for queues and on_lost hooks): torch, ultralytics and rfdetr are
-imported inside the handlers only, after `prepare_ultralytics_env`.
+Imported by the API process too (for queues and on_lost hooks): the ML libraries are imported inside
+the handlers only, after `prepare_ultralytics_env`.
 """
 
 from __future__ import annotations
@@ -245,11 +245,10 @@ def _export(ctx: JobContext, export_id: str) -> dict[str, Any]:
     options = dict(row.options or {})
     ctx.progress(0.05, f"Exporting to {spec.title}", force=True)
     _prepare_ultralytics(settings)
-    from app.core.export.engine import ExportOptions, export_weights, path_size
+    from app.core.export.engine import ExportOptions, path_size
+    from app.core.families.registry import get_family
 
-    exporter = export_weights
-    if model.framework == "rfdetr":
-        from app.core.export.rfdetr_export import export_rfdetr_weights as exporter
+    exporter = get_family(model.framework).export_function()
     out_dir = service.export_dir(settings, model.id, export_id)
     ctx.raise_if_stopped()
     try:

@@ -3,8 +3,8 @@
 It talks to the world only through its JobContext and the database, so the local runner and a
 distributed one (Celery) run it unchanged. The API process imports this module for its queue and
 `on_lost` hook: heavy libraries (torch, ultralytics, rfdetr) are imported inside the handler only.
-The session's framework (app/core/training/frameworks.py) picks the Trainer; nothing else here depends
-on a framework.
+The session's model family (app/core/families) picks the Trainer and the dataset copy it needs; nothing
+else here depends on a family.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from app.config import Settings
+from app.core.families.registry import families, family_of_architecture, require_architecture
 from app.core.training import events
 from app.core.training.base import (
     BatchProgress,
@@ -32,7 +33,6 @@ from app.core.training.base import (
     TrainingStopRequested,
 )
 from app.core.training.config import TrainingConfig, resolve_device
-from app.core.training.frameworks import framework_of, require_architecture, trainer_class
 from app.core.training.offline import prepare_ultralytics_env
 from app.db.base import new_id, utcnow
 from app.db.session import session_scope
@@ -44,7 +44,6 @@ from app.services import training as service
 from app.services.errors import AppError
 
 PROGRESS_INTERVAL_S = 0.5
-COCO_CACHE_DIR = "cache/rfdetr-coco"  # below the data directory: one derived COCO copy per dataset
 
 
 def _relative(settings: Settings, path: Path) -> str:
@@ -64,23 +63,23 @@ def _epoch_metrics(db: Any, session_id: str, epoch: int) -> dict[str, float]:
     return dict(row.metrics) if row is not None else {}
 
 
-def coco_cache_dir(settings: Settings, dataset_id: str) -> Path:
-    return settings.data_dir / COCO_CACHE_DIR / dataset_id
-
-
-def _prune_coco_caches(settings: Settings) -> None:
-    """Copies of datasets that were deleted since go too (the copies are cheap: images are links)."""
-    root = settings.data_dir / COCO_CACHE_DIR
-    if not root.is_dir():
-        return
-    for entry in root.iterdir():
-        dataset_id = entry.name.lstrip(".").split(".")[0]  # <id>, .<id>.lock, .<id>.building-<x>
-        if (settings.datasets_dir / dataset_id).is_dir():
+def _prune_dataset_caches(settings: Settings) -> None:
+    """The families' derived copies of datasets that were deleted since go too (the copies are cheap:
+    images are links)."""
+    for family in families():
+        if family.dataset_cache is None:
             continue
-        if entry.is_dir():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
-            entry.unlink(missing_ok=True)
+        root = settings.data_dir / family.dataset_cache
+        if not root.is_dir():
+            continue
+        for entry in root.iterdir():
+            dataset_id = entry.name.lstrip(".").split(".")[0]  # <id>, .<id>.lock, .<id>.building-<x>
+            if (settings.datasets_dir / dataset_id).is_dir():
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
 
 
 class TrainingRecorder:
@@ -292,8 +291,8 @@ def prepare_request(
     resume: bool,
     recorder: TrainingRecorder,
 ) -> TrainingRequest:
-    framework = framework_of(config.model_arch)
-    trainer = trainer_class(framework.name)
+    family = family_of_architecture(config.model_arch)
+    trainer = family.trainer_class()
     run_dir = settings.runs_dir / session_id
     with session_scope(settings.resolved_database_url) as db:
         dataset = service.resolve_dataset(settings, db, dataset_id)
@@ -310,11 +309,11 @@ def prepare_request(
         _reset_progress(settings, session_id)
         shutil.rmtree(run_dir / "train", ignore_errors=True)
         assert weights is not None
-        if weights.kind == "download" and framework.name == "ultralytics":
+        if weights.kind == "download" and not family.library_downloads_weights:
             recorder.on_log(f"Downloading {weights.label}")
             assert weights.path is not None
             _download_official(weights.path)
-        elif weights.kind == "download":  # rfdetr fetches its weights into its cache while building
+        elif weights.kind == "download":  # the library fetches them into its cache while building
             recorder.on_log(f"Starting from {weights.label}: fetched into {weights.path} while building")
         recorder.on_log(
             f"Building {config.model_arch} from {weights.label}; dataset '{dataset.name}' "
@@ -334,7 +333,7 @@ def prepare_request(
         weights=weights.path if weights else None,
         resume_from=last,
         dataset_root=dataset.root,
-        cache_dir=coco_cache_dir(settings, dataset.id),
+        cache_dir=family.dataset_cache_dir(settings.data_dir, dataset.id),
     )
 
 
@@ -348,7 +347,7 @@ def _model_weights(settings: Settings, request: TrainingRequest, best: Path) -> 
     may tidy away later), a copy where the file system refuses links."""
     from app.core.export.engine import link_or_copy
 
-    target = settings.models_dir / new_id() / framework_of(request.config.model_arch).model_file
+    target = settings.models_dir / new_id() / family_of_architecture(request.config.model_arch).model_file
     target.parent.mkdir(parents=True, exist_ok=True)
     link_or_copy(best, target)
     return target
@@ -366,7 +365,7 @@ def _register_model(
         id=target.parent.name,
         name=session.name,
         source="trained",
-        framework=framework_of(session.model_arch).name,
+        framework=family_of_architecture(session.model_arch).name,
         model_arch=session.model_arch,
         task=require_architecture(session.model_arch).task,
         class_names=request.class_names,
@@ -498,7 +497,7 @@ def run_training(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any] | No
         raise JobStopped("Stopped at the user's request")
     prepare_ultralytics_env(settings.data_dir)  # before anything imports ultralytics
     recorder = TrainingRecorder(settings, session_id, ctx, config)
-    trainer = trainer_class(framework_of(config.model_arch).name)
+    trainer = family_of_architecture(config.model_arch).trainer_class()
     run_dir = settings.runs_dir / session_id
     try:
         request = prepare_request(settings, session_id, config, dataset_id, resume=resume, recorder=recorder)
@@ -506,7 +505,7 @@ def run_training(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any] | No
             recorder.on_log("All epochs had finished: registering the result")
             result = _complete(settings, session_id, request, None, trainer)
         else:
-            _prune_coco_caches(settings)
+            _prune_dataset_caches(settings)
             outcome = trainer().train(request, recorder)
             result = _complete(settings, session_id, request, outcome, trainer)
     except TrainingStopRequested:

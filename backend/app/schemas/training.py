@@ -144,21 +144,57 @@ class CompareResponse(BaseModel):
 
 class ArchitectureOut(BaseModel):
     name: str
-    family: str
+    family: str = Field(description="The series within its model family (e.g. yolov8)")
     family_label: str
     size: str
     size_label: str
-    framework: str
+    framework: str = Field(description="The model family that trains it (a `families[].name`)")
     task: str
     parameters: int
     gflops: float
     layers: int
     official_weights_available: bool = Field(
-        description="Official weights are here (YOLO: models/official/; RF-DETR: its weights cache)"
+        description="Official weights are where its family looks for them (`families[].weights_location`)"
     )
     image_multiple: int = Field(default=32, description="The training image size must be a multiple of this")
     default_image_size: int = Field(default=640, description="The architecture's usual training size")
     weights_file: str = Field(default="", description="File name of the official pretrained weights")
+
+
+class FieldLimitOut(BaseModel):
+    """A family's limits on a TrainingConfig field, narrower than the field's own."""
+
+    minimum: float | None = None
+    maximum: float | None = None
+    multiple_of: int | None = None
+
+
+class FamilyOut(BaseModel):
+    """A model family (training library): what the forms and dialogs need to know about it."""
+
+    name: str = Field(description="Stored in sessions' and models' `framework`")
+    label: str
+    description: str = Field(description="One line for the architecture picker")
+    version: str | None = Field(description="Installed library version; None when not installed")
+    weights_suffixes: list[str] = Field(description="Starting-weights files it accepts, preferred first")
+    weights_location: str = Field(description="Where its official weights are looked for")
+    official_weights: Literal["download", "cache_or_scratch"] = Field(
+        description="Offline without official weights: refuse (download) or train from scratch"
+    )
+    own_weights_help: str = Field(description="Hint under 'your own weights'")
+    official_missing_notice: str = Field(description="What happens when official weights are missing offline")
+    fields: list[str] = Field(description="TrainingConfig fields it uses (others are ignored)")
+    field_limits: dict[str, FieldLimitOut] = Field(description="Limits beyond TrainingConfig's own")
+    defaults: dict[str, Any] = Field(description="Values that differ from TrainingConfig's defaults")
+    multi_gpu: bool = Field(default=True, description="One training may use several GPUs")
+    augmentation_note: str | None = Field(description="Shown under the augmentation levels")
+    export_formats: list[str] = Field(description="Export format names it supports")
+    export_options: dict[str, dict[str, bool]] = Field(
+        description="Per format: which export options apply (dynamic, simplify, opset, half, fixed_size)"
+    )
+    model_file: str = Field(description="A registered model's weights file")
+    resume_file: str = Field(description="What a stopped run resumes from")
+    checkpoint_note: str = Field(description="What checkpoints a run keeps")
 
 
 class ArchitecturesResponse(BaseModel):
@@ -169,6 +205,7 @@ class ArchitecturesResponse(BaseModel):
     ultralytics_version: str
     rfdetr_version: str | None = None
     items: list[ArchitectureOut]
+    families: list[FamilyOut] = Field(default_factory=list, description="The model families, in order")
 
 
 class TrainingDefaults(BaseModel):
@@ -191,3 +228,4 @@ class TrainingDefaults(BaseModel):
     framework_fields: dict[str, list[str]] = Field(
         default_factory=dict, description="Per framework: the configuration fields it uses (others: ignored)"
     )
+    families: list[FamilyOut] = Field(default_factory=list, description="The model families, in order")

@@ -537,12 +537,13 @@ def delete_dataset(settings: Settings, dataset_id: str, *, force: bool) -> Datas
 
 
 def _remove_derived_copies(settings: Settings, dataset_id: str) -> None:
-    """RF-DETR's cached COCO copy of the dataset goes with it (it is rebuilt when needed)."""
+    """The model families' derived copies of the dataset go with it (they are rebuilt when needed)."""
     import shutil
 
-    from app.jobs.training_job import coco_cache_dir
+    from app.core.families.registry import dataset_cache_dirs
 
-    shutil.rmtree(coco_cache_dir(settings, dataset_id), ignore_errors=True)
+    for folder in dataset_cache_dirs(settings.data_dir, dataset_id):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------------------------------

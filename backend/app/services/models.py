@@ -21,9 +21,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.core.export.formats import FORMATS, ExportFormat, check_availability, framework_options
+from app.core.export.formats import FORMATS, ExportFormat, check_availability, family_options
+from app.core.families.registry import families, find_family, get_architecture, get_family
 from app.core.models.metrics import METRIC_KEYS, primary_metric
-from app.core.training.frameworks import FRAMEWORKS
 from app.data.upload import ReceivedUpload, UploadLimits, UploadRejected, receive_upload
 from app.db.base import utcnow
 from app.db.session import session_scope
@@ -126,19 +126,20 @@ def slug(name: str) -> str:
 
 
 def family_and_scale(arch: str | None) -> tuple[str | None, str | None]:
-    """Family and scale letter of an architecture name, None when it has none.
+    """Series and scale of an architecture name, None when it has none: its family's names for an
+    architecture of the catalogue, else read from a YOLO-style name.
 
-    'yolov8n-seg' -> ('yolov8', 'n'); 'yolo11s-seg' -> ('yolo11', 's'); 'rfdetr-nano' -> ('rf-detr', 'nano').
+    'yolov8n-seg' -> ('yolov8', 'n'); 'yolo11s-seg' -> ('yolo11', 's'); 'yolov8-seg-p6' -> ('yolov8', None).
     """
     if not arch:
         return None, None
+    known = get_architecture(arch)
+    if known is not None:
+        return get_family(known.framework).series_name or known.family, known.size
     lowered = arch.lower()
     match = re.match(r"(yolo(?:v)?\d+)([a-z])?(?:-|$)", lowered)
     if match:
         return match.group(1), match.group(2)
-    if lowered.replace("-", "").startswith("rfdetr"):
-        parts = re.split(r"[-_]", lowered)
-        return "rf-detr", parts[-1] if len(parts) > 1 else None
     return re.split(r"[-_]", lowered)[0], None
 
 
@@ -585,7 +586,7 @@ def resolve_eval_split(settings: Settings, db: Session, dataset_id: str, split: 
 def start_evaluation(settings: Settings, model_id: str, body: EvaluateRequest) -> EvaluationOut:
     with session_scope(settings.resolved_database_url) as db:
         model = _require_model(db, model_id)
-        _require_ultralytics(model, "evaluated")
+        _require_evaluable(model)
         target = resolve_eval_split(settings, db, body.dataset_id, body.split)
         if len(target.class_names) != len(model.class_names or []):
             raise Unprocessable(
@@ -643,7 +644,9 @@ def export_formats(settings: Settings) -> ExportFormatList:
     infos = []
     for spec in FORMATS.values():
         availability = check_availability(spec, lambda: gpus)
-        by_framework = {name: framework_options(name, spec) for name in FRAMEWORKS}
+        by_framework = {family.name: family_options(family, spec) for family in families()}
+        # families with options of their own for this format (the others take the format's `options`)
+        own = {family.name for family in families() if family.export_formats.get(spec.name) is not None}
         infos.append(
             ExportFormatInfo(
                 name=spec.name,
@@ -671,7 +674,7 @@ def export_formats(settings: Settings) -> ExportFormatList:
                         half=options.half and availability.available and availability.half_available,
                     )
                     for name, options in by_framework.items()
-                    if options is not None and name != "ultralytics"
+                    if options is not None and name in own
                 },
             )
         )
@@ -681,8 +684,8 @@ def export_formats(settings: Settings) -> ExportFormatList:
 def _check_export_request(spec: ExportFormat, body: ExportRequest, model: Model) -> None:
     """409 when this machine (or the model's framework) cannot produce it; 422 when the options do not
     apply to the format."""
-    framework = FRAMEWORKS.get(model.framework)
-    options = framework_options(model.framework, spec)
+    framework = find_family(model.framework)
+    options = family_options(framework, spec) if framework else None
     if framework is None or options is None:
         allowed = ", ".join(FORMATS[f].title for f in framework.export_formats) if framework else "nothing"
         raise Conflict(
@@ -703,7 +706,7 @@ def _check_export_request(spec: ExportFormat, body: ExportRequest, model: Model)
         if wanted and not supported
     ]
     if unsupported:
-        who = f"{framework.label} {spec.title}" if framework.name != "ultralytics" else spec.title
+        who = f"{framework.label} {spec.title}" if framework.export_formats.get(spec.name) else spec.title
         fixed = f" (it exports at its training size, {model.image_size})" if "imgsz" in unsupported else ""
         raise Unprocessable(f"{who} export does not take the option(s): {', '.join(unsupported)}{fixed}")
     if body.half and not availability.half_available:
@@ -711,10 +714,12 @@ def _check_export_request(spec: ExportFormat, body: ExportRequest, model: Model)
         raise error(availability.half_reason or f"FP16 (half) {spec.title} export is not possible here")
 
 
-def _require_ultralytics(model: Model, action: str) -> None:
-    if model.framework != "ultralytics":
+def _require_evaluable(model: Model) -> None:
+    family = find_family(model.framework)
+    if family is None or not family.evaluates:
+        able = " or ".join(f.label for f in families() if f.evaluates)
         raise Conflict(
-            f"Model '{model.name}' is a {model.framework} model: only Ultralytics models can be {action} here"
+            f"Model '{model.name}' is a {model.framework} model: only {able} models can be evaluated here"
         )
 
 
@@ -725,7 +730,8 @@ def start_export(settings: Settings, model_id: str, body: ExportRequest) -> Expo
         _check_export_request(spec, body, model)
         if not weights_path(settings, model).is_file():
             raise Conflict(f"The weights file of model '{model.name}' is missing on disk")
-        accepted = framework_options(model.framework, spec)
+        family = find_family(model.framework)
+        accepted = family_options(family, spec) if family else None
         assert accepted is not None
         options: dict[str, Any] = {"imgsz": body.imgsz or model.image_size or 640, "half": body.half}
         if accepted.dynamic:

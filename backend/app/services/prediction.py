@@ -24,7 +24,8 @@ from typing import Any
 from fastapi import UploadFile
 
 from app.config import Settings
-from app.core.prediction.cache import PREDICTOR_CLASSES, ModelSpec
+from app.core.families.registry import family_names
+from app.core.prediction.cache import ModelSpec
 from app.core.prediction.render import ImageFormat as ImageFormatName
 from app.core.prediction.render import OverlayOptions, chosen_instances, render
 from app.core.prediction.render import encode as encode_image
@@ -174,10 +175,10 @@ def resolve_model(settings: Settings, model_id: str, backend_choice: str) -> Res
         model = repo.get_model(db, model_id)
         if model is None:
             raise NotFound(f"Model {model_id} does not exist")
-        if model.framework not in PREDICTOR_CLASSES:
+        if model.framework not in family_names():
             raise Conflict(
                 f"Model '{model.name}' is a {model.framework} model: prediction supports "
-                f"{', '.join(sorted(PREDICTOR_CLASSES))} models"
+                f"{', '.join(sorted(family_names()))} models"
             )
         weights = data_path(settings, model.path)
         if not weights.exists():

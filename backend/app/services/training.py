@@ -21,16 +21,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.core.training import events
-from app.core.training.architectures import FAMILY_LABELS, SIZE_LABELS, load_catalogue
-from app.core.training.config import (
-    AUGMENTATION_PRESETS,
-    FRAMEWORK_DEFAULTS,
-    FRAMEWORK_FIELDS,
-    TrainingConfig,
-    resolve_device,
+from app.core.export.formats import FORMATS, family_options
+from app.core.families.base import ModelFamily
+from app.core.families.catalogue import catalogue_version, shipped
+from app.core.families.registry import (
+    families,
+    family_of_architecture,
+    get_family,
+    load_catalogue,
+    require_architecture,
 )
-from app.core.training.frameworks import framework_of, require_architecture, rfdetr_weights_dir, trainer_class
+from app.core.training import events
+from app.core.training.config import AUGMENTATION_PRESETS, TrainingConfig, resolve_device
 from app.core.training.offline import is_online
 from app.db.base import utcnow
 from app.db.session import session_scope
@@ -47,6 +49,8 @@ from app.schemas.training import (
     DeleteResponse,
     EpochMetricOut,
     EventsResponse,
+    FamilyOut,
+    FieldLimitOut,
     LogLine,
     LogsResponse,
     TrainingDefaults,
@@ -177,16 +181,14 @@ def write_run_data_yaml(dataset: ResolvedDataset, run_dir: Path) -> Path:
 
 
 def official_weights_path(settings: Settings, arch: str) -> Path:
-    """Where the official weights of `arch` are looked for: models/official/ for YOLO, RF-DETR's own
-    weights cache ($RF_HOME) for RF-DETR."""
+    """Where the official weights of `arch` are looked for (its family decides)."""
     architecture = require_architecture(arch)
-    if architecture.framework == "rfdetr":
-        return rfdetr_weights_dir() / architecture.weights_file
-    return settings.models_dir / OFFICIAL_WEIGHTS_DIR / architecture.weights_file
+    family = get_family(architecture.framework)
+    return family.official_weights_dir(settings.models_dir) / architecture.weights_file
 
 
 def _weights_file(settings: Settings, db: Session, reference: str, arch: str) -> StartWeights:
-    framework = framework_of(arch)
+    framework = family_of_architecture(arch)
     suffixes = " or ".join(framework.weights_suffixes)
     if MODEL_ID.match(reference):
         model = db.get(Model, reference)
@@ -215,8 +217,8 @@ def _weights_file(settings: Settings, db: Session, reference: str, arch: str) ->
 
 def resolve_start_weights(settings: Settings, db: Session, config: TrainingConfig) -> StartWeights:
     """A user's file, else cached official weights, else a download when online, else scratch when
-    chosen. Offline without weights: YOLO refuses at once with what to do (never a hang); RF-DETR trains
-    from scratch and says so (its weights cache is named in the message)."""
+    chosen. Offline without weights, the family's policy decides: "download" refuses at once with what
+    to do (never a hang); "cache_or_scratch" trains from scratch and says so (naming its weights cache)."""
     if config.weights:
         return _weights_file(settings, db, config.weights, config.model_arch)
     if not config.pretrained:
@@ -226,12 +228,13 @@ def resolve_start_weights(settings: Settings, db: Session, config: TrainingConfi
         return StartWeights("official", official, f"official {config.model_arch} weights ({official.name})")
     if is_online():
         return StartWeights("download", official, f"official {config.model_arch} weights (downloading)")
-    if framework_of(config.model_arch).name == "rfdetr":
+    family = family_of_architecture(config.model_arch)
+    if family.official_weights == "cache_or_scratch":
         return StartWeights(
             "scratch",
             None,
-            f"scratch: the official {config.model_arch} weights ({official.name}) are not in the RF-DETR "
-            f"weights cache {official.parent} and this machine is offline",
+            f"scratch: the official {config.model_arch} weights ({official.name}) are not in the "
+            f"{family.label} weights cache {official.parent} and this machine is offline",
         )
     raise Unprocessable(
         f"Official {config.model_arch} weights are not available: this machine is offline. Put "
@@ -338,7 +341,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def _last_checkpoint_exists(settings: Settings, session: TrainingSession) -> bool:
-    trainer = trainer_class(session.framework)  # trainer modules import their libraries lazily
+    trainer = get_family(session.framework).trainer_class()  # trainers import their libraries lazily
     return trainer.last_checkpoint(settings.runs_dir / session.id) is not None
 
 
@@ -467,7 +470,7 @@ def create_session(settings: Settings, body: TrainingSessionCreate) -> TrainingS
         session = TrainingSession(
             name=body.name or f"{config.model_arch} on {dataset.name}"[:200],
             dataset_id=dataset.id,
-            framework=framework_of(config.model_arch).name,
+            framework=family_of_architecture(config.model_arch).name,
             model_arch=config.model_arch,
             config=config.model_dump(mode="json"),
             status=events.QUEUED,
@@ -683,19 +686,62 @@ def compare_sessions(settings: Settings, ids: list[str]) -> CompareResponse:
     return CompareResponse(metric_keys=keys, sessions=entries)
 
 
+def weights_location(settings: Settings, family: ModelFamily) -> str:
+    """Where `family` looks for official weights: relative to the data directory when inside it."""
+    folder = family.official_weights_dir(settings.models_dir)
+    try:
+        return folder.resolve().relative_to(settings.data_dir.resolve()).as_posix()
+    except ValueError:
+        return str(folder)
+
+
+def family_out(settings: Settings, family: ModelFamily) -> FamilyOut:
+    options = {name: family_options(family, spec) for name, spec in FORMATS.items()}
+    return FamilyOut(
+        name=family.name,
+        label=family.label,
+        description=family.description,
+        version=family.version(),
+        weights_suffixes=list(family.weights_suffixes),
+        weights_location=weights_location(settings, family),
+        official_weights=family.official_weights,
+        own_weights_help=family.own_weights_help,
+        official_missing_notice=family.official_missing_notice,
+        fields=list(family.fields) if family.fields is not None else list(TrainingConfig.model_fields),
+        field_limits={
+            name: FieldLimitOut(minimum=limit.minimum, maximum=limit.maximum, multiple_of=limit.multiple_of)
+            for name, limit in family.field_limits.items()
+        },
+        defaults=dict(family.defaults),
+        multi_gpu=family.multi_gpu,
+        augmentation_note=family.augmentation_note,
+        export_formats=[name for name, option in options.items() if option is not None],
+        export_options={
+            name: {
+                "dynamic": option.dynamic,
+                "simplify": option.simplify,
+                "opset": option.opset,
+                "half": option.half,
+                "fixed_size": option.fixed_size,
+            }
+            for name, option in options.items()
+            if option is not None
+        },
+        model_file=family.model_file,
+        resume_file=family.resume_file,
+        checkpoint_note=family.checkpoint_note,
+    )
+
+
 def architectures(settings: Settings) -> ArchitecturesResponse:
-    import json
-
-    from app.core.training.architectures import CATALOGUE_FILE
-
-    meta = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    meta = shipped()
     items = [
         ArchitectureOut(
             name=a.name,
             family=a.family,
-            family_label=FAMILY_LABELS[a.family],
+            family_label=get_family(a.framework).series_labels.get(a.family, a.family),
             size=a.size,
-            size_label=SIZE_LABELS.get(a.size, a.size),
+            size_label=get_family(a.framework).size_labels.get(a.size, a.size),
             framework=a.framework,
             task=a.task,
             parameters=a.parameters,
@@ -711,9 +757,10 @@ def architectures(settings: Settings) -> ArchitecturesResponse:
     return ArchitecturesResponse(
         reference_classes=meta["reference"]["classes"],
         reference_image_size=meta["reference"]["image_size"],
-        ultralytics_version=meta["ultralytics_version"],
-        rfdetr_version=meta.get("rfdetr_version"),
+        ultralytics_version=catalogue_version("ultralytics") or "",
+        rfdetr_version=catalogue_version("rfdetr"),
         items=items,
+        families=[family_out(settings, family) for family in families()],
     )
 
 
@@ -730,7 +777,8 @@ def defaults(settings: Settings) -> TrainingDefaults:
         online=is_online(),
         official_weights_dir=f"models/{OFFICIAL_WEIGHTS_DIR}",
         primary_metric=events.PRIMARY_METRIC,
-        rfdetr_weights_dir=str(rfdetr_weights_dir()),
-        framework_defaults=FRAMEWORK_DEFAULTS,
-        framework_fields={name: list(fields) for name, fields in FRAMEWORK_FIELDS.items()},
+        rfdetr_weights_dir=str(get_family("rfdetr").official_weights_dir(settings.models_dir)),
+        framework_defaults={f.name: dict(f.defaults) for f in families() if f.defaults},
+        framework_fields={f.name: list(f.fields) for f in families() if f.fields is not None},
+        families=[family_out(settings, family) for family in families()],
     )

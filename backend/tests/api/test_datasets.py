@@ -345,10 +345,10 @@ def _add_session(settings: Settings, dataset_id: str, status: str) -> str:
 def test_delete_removes_files_and_row(
     client: TestClient, settings: Settings, ready_dataset: dict[str, Any]
 ) -> None:
-    from app.jobs.training_job import coco_cache_dir
+    from app.core.families.registry import dataset_cache_dirs
 
-    # RF-DETR's derived COCO copy of the dataset goes with it
-    cache = coco_cache_dir(settings, ready_dataset["id"])
+    # a model family's derived copy of the dataset (RF-DETR's COCO layout) goes with it
+    cache = dataset_cache_dirs(settings.data_dir, ready_dataset["id"])[0]
     (cache / "train").mkdir(parents=True)
     (cache / "train" / "_annotations.coco.json").write_text("{}")
     response = client.delete(f"{API}/{ready_dataset['id']}")

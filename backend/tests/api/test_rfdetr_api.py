@@ -13,8 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.core.training.config import TrainingConfig, rfdetr_train_args
-from app.core.training.rfdetr_trainer import RFDETRTrainer, flat_metrics
+from app.core.families.rfdetr.args import rfdetr_train_args
+from app.core.families.rfdetr.trainer import RFDETRTrainer, flat_metrics
+from app.core.training.config import TrainingConfig
 from app.db.session import session_scope
 from app.db.tables import Model
 from app.services.training import resolve_start_weights
@@ -234,7 +235,7 @@ def test_a_mask_logit_map_is_resampled_over_its_box_only() -> None:
     """RF-DETR masks cover the whole image at a quarter of the input size (no letterbox)."""
     import numpy as np
 
-    from app.core.prediction.rfdetr_predictor import crop_mask_from_logits
+    from app.core.families.rfdetr.predictor import crop_mask_from_logits
 
     logits = np.full((24, 24), -5.0, dtype=np.float32)
     logits[6:12, 12:18] = 5.0  # a block at x 0.5-0.75, y 0.25-0.5 of the image

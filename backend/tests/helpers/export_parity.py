@@ -129,7 +129,8 @@ def main(weights: Path, images_dir: Path, out_dir: Path, imgsz: int) -> dict[str
     prepare_ultralytics_env(out_dir)
     from ultralytics import YOLO
 
-    from app.core.export.engine import ExportOptions, export_weights
+    from app.core.export.engine import ExportOptions
+    from app.core.families.ultralytics.exporter import export_weights
 
     images = sorted(p for p in images_dir.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
     reference = _predict(YOLO(str(weights)), images, imgsz)

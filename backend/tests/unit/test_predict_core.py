@@ -140,7 +140,7 @@ def test_model_cache_is_a_bounded_lru_keyed_by_file_version(
 
 def test_letterboxed_mask_maps_back_onto_the_original_pixels() -> None:
     pytest.importorskip("cv2")
-    from app.core.prediction.ultralytics_predictor import crop_mask_from_letterboxed
+    from app.core.families.ultralytics.predictor import crop_mask_from_letterboxed
 
     # A 300 x 200 image letterboxed into 96 x 64 (gain 0.32, no padding) and into 96 x 96 (padding 16).
     truth = np.zeros((200, 300), bool)

@@ -14,16 +14,10 @@ import yaml
 from pydantic import ValidationError
 
 from app.config import Settings
+from app.core.families.registry import architecture_names, load_catalogue
+from app.core.families.ultralytics.args import nominal_batch_size, ultralytics_train_args
 from app.core.training import events
-from app.core.training.architectures import architecture_names, load_catalogue
-from app.core.training.config import (
-    AUGMENTATION_PRESETS,
-    AugmentationLevel,
-    TrainingConfig,
-    nominal_batch_size,
-    resolve_device,
-    ultralytics_train_args,
-)
+from app.core.training.config import AUGMENTATION_PRESETS, AugmentationLevel, TrainingConfig, resolve_device
 from app.db.session import session_scope
 from app.db.tables import Checkpoint, Dataset
 from app.repositories.training import checkpoints_to_prune
@@ -153,7 +147,7 @@ def test_catalogue_matches_ultralytics(tmp_path: Path) -> None:
         "from app.core.training.offline import prepare_ultralytics_env\n"
         "prepare_ultralytics_env(Path(sys.argv[1]))\n"
         "from dataclasses import asdict\n"
-        "from app.core.training.architectures import compute_architecture\n"
+        "from app.core.families.ultralytics.catalogue import compute_architecture\n"
         "print(json.dumps([asdict(compute_architecture(n)) for n in ('yolo11n-seg', 'yolo26n-seg')]))\n"
     )
     result = subprocess.run(
@@ -253,7 +247,7 @@ def test_a_truncated_last_checkpoint_falls_back_to_the_newest_complete_epoch_cop
     """A kill while Ultralytics rewrites last.pt in place leaves it cut short; resume must not pick it."""
     import zipfile
 
-    from app.core.training.ultralytics_trainer import UltralyticsTrainer, weights_dir
+    from app.core.families.ultralytics.trainer import UltralyticsTrainer, weights_dir
 
     folder = weights_dir(tmp_path)
     folder.mkdir(parents=True)

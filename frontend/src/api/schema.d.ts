@@ -1327,11 +1327,17 @@ export interface components {
              * @default 640
              */
             default_image_size: number;
-            /** Family */
+            /**
+             * Family
+             * @description The series within its model family (e.g. yolov8)
+             */
             family: string;
             /** Family Label */
             family_label: string;
-            /** Framework */
+            /**
+             * Framework
+             * @description The model family that trains it (a `families[].name`)
+             */
             framework: string;
             /** Gflops */
             gflops: number;
@@ -1347,7 +1353,7 @@ export interface components {
             name: string;
             /**
              * Official Weights Available
-             * @description Official weights are here (YOLO: models/official/; RF-DETR: its weights cache)
+             * @description Official weights are where its family looks for them (`families[].weights_location`)
              */
             official_weights_available: boolean;
             /** Parameters */
@@ -1367,6 +1373,11 @@ export interface components {
         };
         /** ArchitecturesResponse */
         ArchitecturesResponse: {
+            /**
+             * Families
+             * @description The model families, in order
+             */
+            families?: components["schemas"]["FamilyOut"][];
             /** Items */
             items: components["schemas"]["ArchitectureOut"][];
             /**
@@ -2269,6 +2280,126 @@ export interface components {
              * @default true
              */
             simplify: boolean;
+        };
+        /**
+         * FamilyOut
+         * @description A model family (training library): what the forms and dialogs need to know about it.
+         */
+        FamilyOut: {
+            /**
+             * Augmentation Note
+             * @description Shown under the augmentation levels
+             */
+            augmentation_note: string | null;
+            /**
+             * Checkpoint Note
+             * @description What checkpoints a run keeps
+             */
+            checkpoint_note: string;
+            /**
+             * Defaults
+             * @description Values that differ from TrainingConfig's defaults
+             */
+            defaults: {
+                [key: string]: unknown;
+            };
+            /**
+             * Description
+             * @description One line for the architecture picker
+             */
+            description: string;
+            /**
+             * Export Formats
+             * @description Export format names it supports
+             */
+            export_formats: string[];
+            /**
+             * Export Options
+             * @description Per format: which export options apply (dynamic, simplify, opset, half, fixed_size)
+             */
+            export_options: {
+                [key: string]: {
+                    [key: string]: boolean;
+                };
+            };
+            /**
+             * Field Limits
+             * @description Limits beyond TrainingConfig's own
+             */
+            field_limits: {
+                [key: string]: components["schemas"]["FieldLimitOut"];
+            };
+            /**
+             * Fields
+             * @description TrainingConfig fields it uses (others are ignored)
+             */
+            fields: string[];
+            /** Label */
+            label: string;
+            /**
+             * Model File
+             * @description A registered model's weights file
+             */
+            model_file: string;
+            /**
+             * Multi Gpu
+             * @description One training may use several GPUs
+             * @default true
+             */
+            multi_gpu: boolean;
+            /**
+             * Name
+             * @description Stored in sessions' and models' `framework`
+             */
+            name: string;
+            /**
+             * Official Missing Notice
+             * @description What happens when official weights are missing offline
+             */
+            official_missing_notice: string;
+            /**
+             * Official Weights
+             * @description Offline without official weights: refuse (download) or train from scratch
+             * @enum {string}
+             */
+            official_weights: "download" | "cache_or_scratch";
+            /**
+             * Own Weights Help
+             * @description Hint under 'your own weights'
+             */
+            own_weights_help: string;
+            /**
+             * Resume File
+             * @description What a stopped run resumes from
+             */
+            resume_file: string;
+            /**
+             * Version
+             * @description Installed library version; None when not installed
+             */
+            version: string | null;
+            /**
+             * Weights Location
+             * @description Where its official weights are looked for
+             */
+            weights_location: string;
+            /**
+             * Weights Suffixes
+             * @description Starting-weights files it accepts, preferred first
+             */
+            weights_suffixes: string[];
+        };
+        /**
+         * FieldLimitOut
+         * @description A family's limits on a TrainingConfig field, narrower than the field's own.
+         */
+        FieldLimitOut: {
+            /** Maximum */
+            maximum?: number | null;
+            /** Minimum */
+            minimum?: number | null;
+            /** Multiple Of */
+            multiple_of?: number | null;
         };
         /**
          * GpuInfo
@@ -3624,7 +3755,7 @@ export interface components {
             epochs: number;
             /**
              * Image Size
-             * @description Square training size in pixels, a multiple of the architecture's `image_multiple` (32 for YOLO and RF-DETR detection, 12 for RF-DETR Seg Nano, 24 for the other RF-DETR Seg sizes)
+             * @description Square training size in pixels, a multiple of the architecture's `image_multiple` (see each architecture of /training/architectures)
              * @default 640
              */
             image_size: number;
@@ -3758,6 +3889,11 @@ export interface components {
              * @description Valid device choices on this machine
              */
             devices: string[];
+            /**
+             * Families
+             * @description The model families, in order
+             */
+            families?: components["schemas"]["FamilyOut"][];
             /**
              * Framework Defaults
              * @description Per framework: values that differ from `config` (image_size: see each architecture)
@@ -3932,7 +4068,7 @@ export interface components {
             epochs: number;
             /**
              * Image Size
-             * @description Square training size in pixels, a multiple of the architecture's `image_multiple` (32 for YOLO and RF-DETR detection, 12 for RF-DETR Seg Nano, 24 for the other RF-DETR Seg sizes)
+             * @description Square training size in pixels, a multiple of the architecture's `image_multiple` (see each architecture of /training/architectures)
              * @default 640
              */
             image_size: number;

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Literal
 
+from app.core.families.base import FormatOptions, ModelFamily
+
 HalfSupport = Literal["any", "gpu", "no"]
 ExportFormatName = Literal["onnx", "torchscript", "openvino", "engine", "ncnn", "mnn"]
 EXPORT_FORMAT_NAMES: tuple[str, ...] = ("onnx", "torchscript", "openvino", "engine", "ncnn", "mnn")
@@ -56,39 +58,17 @@ class ExportFormat:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-@dataclass(frozen=True)
-class FrameworkOptions:
-    """Which export options a framework's own exporter takes for a format."""
-
-    dynamic: bool = False
-    simplify: bool = False
-    opset: bool = False
-    half: bool = False
-    fixed_size: bool = False  # exports at the size the model was trained at (imgsz is not an option)
-    notes: tuple[str, ...] = ()
-
-
-# Formats other frameworks can export to, with their options (Ultralytics takes every format, with the
-# options of its ExportFormat). rfdetr 1.11.2 exports ONNX (opset 17 by default; FP32, batch 1) and loads
-# it back for prediction through ONNX Runtime.
-FRAMEWORK_FORMATS: dict[str, dict[str, FrameworkOptions]] = {
-    "rfdetr": {
-        "onnx": FrameworkOptions(
-            opset=True,
-            fixed_size=True,
-            notes=("RF-DETR exports at the resolution it was trained at, FP32, batch 1.",),
-        )
-    },
-}
-
-
-def framework_options(framework: str, spec: ExportFormat) -> FrameworkOptions | None:
-    """The options `framework` takes for `spec`; None when it cannot export to it."""
-    if framework == "ultralytics":
-        return FrameworkOptions(
-            dynamic=spec.dynamic, simplify=spec.simplify, opset=spec.opset, half=spec.half != "no"
-        )
-    return FRAMEWORK_FORMATS.get(framework, {}).get(spec.name)
+def family_options(family: ModelFamily, spec: ExportFormat) -> FormatOptions | None:
+    """The options `family`'s exporter takes for `spec`; None when it cannot export to it. A family that
+    lists a format without options takes the format's own (Ultralytics' ExportFormat)."""
+    if spec.name not in family.export_formats:
+        return None
+    options = family.export_formats[spec.name]
+    if options is not None:
+        return options
+    return FormatOptions(
+        dynamic=spec.dynamic, simplify=spec.simplify, opset=spec.opset, half=spec.half != "no"
+    )
 
 
 def version_tuple(version: str) -> tuple[int, ...]:

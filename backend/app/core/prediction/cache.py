@@ -7,7 +7,6 @@ a model's file loads it afresh, and the least recently used model is closed when
 from __future__ import annotations
 
 import gc
-import importlib
 import logging
 import os
 from collections import OrderedDict
@@ -15,15 +14,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from app.core.families.registry import find_family
 from app.core.prediction.base import Predictor
 
 log = logging.getLogger("app.prediction.cache")
-
-# framework -> "module:Class" implementing Predictor (imported only when first needed)
-PREDICTOR_CLASSES: dict[str, str] = {
-    "ultralytics": "app.core.prediction.ultralytics_predictor:UltralyticsPredictor",
-    "rfdetr": "app.core.prediction.rfdetr_predictor:RFDETRPredictor",
-}
 
 
 @dataclass(frozen=True)
@@ -59,13 +53,10 @@ def _mtime_ns(path: Path) -> int:
 
 
 def load_predictor(spec: ModelSpec) -> Predictor:
-    try:
-        target = PREDICTOR_CLASSES[spec.framework]
-    except KeyError:
-        raise ValueError(f"No predictor for framework {spec.framework!r}") from None
-    module_name, class_name = target.split(":")
-    predictor_class = getattr(importlib.import_module(module_name), class_name)
-    predictor: Predictor = predictor_class(
+    family = find_family(spec.framework)
+    if family is None:
+        raise ValueError(f"No predictor for framework {spec.framework!r}")
+    predictor: Predictor = family.predictor_class()(
         Path(spec.weights), backend=spec.backend, task=spec.task, class_names=spec.class_names
     )
     return predictor

@@ -1,12 +1,10 @@
-"""Training configuration (seed plan 5.1): ranges, defaults, and the mapping to Ultralytics and RF-DETR
-arguments.
+"""Training configuration (seed plan 5.1): ranges, defaults and validation, for every model family.
 
-Pure Python: the API validates requests with it; the worker turns it into `model.train(**kwargs)`.
-One configuration serves every framework: fields a framework has no use for are ignored by it
-(`FRAMEWORK_FIELDS` lists what RF-DETR uses), and fields a request leaves out take the framework's own
-defaults (`FRAMEWORK_DEFAULTS`: RF-DETR trains with AdamW at lr 1e-4, not YOLO's SGD at 0.01). The image
-size must be a multiple of the architecture's rule (32 for YOLO and RF-DETR detection, 12 for RF-DETR Seg
-Nano, 24 for the other Seg sizes).
+Pure Python: the API validates requests with it; each family's `args` module turns it into its library's
+training arguments in the worker. One configuration serves every family: fields a family has no use for
+are ignored by it (`ModelFamily.fields`), fields a request leaves out take the family's own defaults
+(`ModelFamily.defaults`), and a family may narrow a field's limits (`ModelFamily.field_limits`). The
+image size must be a multiple of the architecture's `image_multiple`.
 Dropped from the seed: dataset_yaml/num_classes (taken from the dataset), output_dir/project_name
 (the server owns the run directory), model_type/model_size (one `model_arch` from the catalogue),
 save_best (best.pt is always kept) and min_delta (Ultralytics' early stopping has no such knob).
@@ -20,40 +18,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from app.core.training.architectures import architecture_names, get_architecture
+from app.core.families.registry import architecture_names, family_of_architecture, get_architecture
 
 DEVICE_PATTERN = re.compile(r"^(auto|cpu|\d{1,2}(,\d{1,2}){0,15})$")
 MIN_IMAGE_SIZE = 32
 MAX_IMAGE_SIZE = 2048
 IMAGE_STRIDE = 32
-DEFAULT_NOMINAL_BATCH = 64
-RFDETR_CHECKPOINT_INTERVAL = 1_000_000  # no epoch .ckpt copies (~0.5 GB each); last.ckpt is kept apart
-
-# Defaults that differ from YOLO's, applied to fields a request leaves out (image_size: the
-# architecture's own default resolution).
-FRAMEWORK_DEFAULTS: dict[str, dict[str, Any]] = {
-    "rfdetr": {"learning_rate": 0.0001, "weight_decay": 0.0001, "warmup_epochs": 0.0, "batch_size": 4},
-}
-# The configuration fields each framework uses (the others are ignored by it; the UI hides them).
-FRAMEWORK_FIELDS: dict[str, tuple[str, ...]] = {
-    "rfdetr": (
-        "model_arch",
-        "pretrained",
-        "weights",
-        "image_size",
-        "epochs",
-        "batch_size",
-        "learning_rate",
-        "weight_decay",
-        "cosine_lr",
-        "warmup_epochs",
-        "patience",
-        "augmentation_level",
-        "device",
-        "num_workers",
-        "seed",
-    ),
-}
 
 
 class OptimizerType(StrEnum):
@@ -167,7 +137,7 @@ class TrainingConfig(BaseModel):
         ge=MIN_IMAGE_SIZE,
         le=MAX_IMAGE_SIZE,
         description="Square training size in pixels, a multiple of the architecture's `image_multiple` "
-        "(32 for YOLO and RF-DETR detection, 12 for RF-DETR Seg Nano, 24 for the other RF-DETR Seg sizes)",
+        "(see each architecture of /training/architectures)",
     )
 
     # Hyperparameters
@@ -220,15 +190,26 @@ class TrainingConfig(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _framework_defaults(cls, data: Any) -> Any:
-        """Fields the request leaves out take the architecture's framework defaults."""
+    def _family_defaults(cls, data: Any) -> Any:
+        """Fields the request leaves out take the architecture's family defaults and default size."""
         if not isinstance(data, dict):
             return data
         arch = get_architecture(str(data.get("model_arch", "")))
-        if arch is None or arch.framework not in FRAMEWORK_DEFAULTS:
+        if arch is None:
             return data
-        filled = {**FRAMEWORK_DEFAULTS[arch.framework], "image_size": arch.default_image_size}
+        family = family_of_architecture(arch.name)
+        filled = {**family.defaults, "image_size": arch.default_image_size}
         return {**filled, **data}
+
+    @model_validator(mode="after")
+    def _family_limits(self) -> TrainingConfig:
+        """The family's narrower limits on the fields it uses."""
+        family = family_of_architecture(self.model_arch)
+        for name, limit in family.field_limits.items():
+            value = getattr(self, name, None)
+            if isinstance(value, int | float) and (problem := limit.problem(value)) is not None:
+                raise ValueError(f"{name}: {problem} for {family.label}")
+        return self
 
     @field_validator("model_arch")
     @classmethod
@@ -260,8 +241,9 @@ class TrainingConfig(BaseModel):
         if "," in value and len(set(value.split(","))) != len(value.split(",")):
             raise ValueError("lists each GPU only once")
         arch = get_architecture(str(info.data.get("model_arch", "")))
-        if "," in value and arch is not None and arch.framework == "rfdetr":
-            raise ValueError("RF-DETR trains on one GPU here: choose a single GPU index (e.g. '0')")
+        family = family_of_architecture(arch.name) if arch is not None else None
+        if "," in value and family is not None and not family.multi_gpu:
+            raise ValueError(f"{family.label} trains on one GPU here: choose a single GPU index (e.g. '0')")
         return value
 
     @field_validator("weights")
@@ -316,89 +298,3 @@ def resolve_device(device: str, gpu_count: int) -> str:
             f"{', '.join(str(i) for i in range(gpu_count))})"
         )
     return device
-
-
-def nominal_batch_size(batch_size: int, train_images: int) -> int:
-    """Ultralytics accumulates gradients up to `nbs` images per optimizer step. With tiny data sets that
-    means one step every few epochs: use nbs=batch when an epoch would make fewer than 4 steps."""
-    if train_images <= 0:
-        return DEFAULT_NOMINAL_BATCH
-    batches_per_epoch = max(1, -(-train_images // batch_size))
-    accumulate = max(round(DEFAULT_NOMINAL_BATCH / batch_size), 1)
-    return batch_size if batches_per_epoch < 4 * accumulate else DEFAULT_NOMINAL_BATCH
-
-
-def ultralytics_train_args(config: TrainingConfig, *, device: str, train_images: int) -> dict[str, Any]:
-    """The hyperparameter part of `model.train(...)` (data, project, name and weights are added later)."""
-    args: dict[str, Any] = {
-        "epochs": config.epochs,
-        "batch": config.batch_size,
-        "imgsz": config.image_size,
-        "lr0": config.learning_rate,
-        "lrf": config.lr_factor,
-        "momentum": config.momentum,
-        "weight_decay": config.weight_decay,
-        "optimizer": config.optimizer.value,
-        "cos_lr": config.cosine_lr,
-        "warmup_epochs": config.warmup_epochs,
-        "warmup_momentum": config.warmup_momentum,
-        "patience": config.patience if config.patience > 0 else 10**6,
-        "close_mosaic": config.close_mosaic,
-        "device": device,
-        "workers": config.num_workers,
-        "seed": config.seed,
-        "box": config.box_gain,
-        "cls": config.cls_gain,
-        "dfl": config.dfl_gain,
-        "iou": config.iou_threshold,
-        "nbs": nominal_batch_size(config.batch_size, train_images),
-        "save": True,
-        "save_period": -1,  # epoch checkpoints are copied by our own callback (see checkpoints)
-        "plots": False,  # the web UI draws the curves; plots cost ~5 s per run
-        "val": True,
-        "verbose": False,
-        "exist_ok": True,
-        "amp": device != "cpu",
-    }
-    args.update(config.augmentation())
-    return args
-
-
-# RF-DETR augmentation presets (rfdetr.datasets.aug_configs) per level; None = rfdetr's default (AUG_CONFIG).
-RFDETR_AUGMENTATION: dict[AugmentationLevel, str | None] = {
-    AugmentationLevel.NONE: "none",
-    AugmentationLevel.LIGHT: "AUG_CONSERVATIVE",
-    AugmentationLevel.MEDIUM: None,
-    AugmentationLevel.HEAVY: "AUG_AGGRESSIVE",
-}
-
-
-def rfdetr_device(device: str) -> str:
-    """Our resolved device ('cpu', '0') as rfdetr's `device=` ('cpu', 'cuda:0')."""
-    return "cpu" if device == "cpu" else f"cuda:{int(device.split(',')[0])}"
-
-
-def rfdetr_train_args(config: TrainingConfig, *, device: str) -> dict[str, Any]:
-    """The hyperparameter part of RF-DETR's `model.train(...)` (dataset, output and resume are added
-    by the trainer). The augmentation preset is named here and resolved by the worker."""
-    return {
-        "epochs": config.epochs,
-        "batch_size": config.batch_size,
-        "resolution": config.image_size,
-        "lr": config.learning_rate,
-        "lr_encoder": round(config.learning_rate * 1.5, 10),  # rfdetr's default ratio (1.5e-4 / 1e-4)
-        "weight_decay": config.weight_decay,
-        "warmup_epochs": config.warmup_epochs,
-        "lr_scheduler": "cosine" if config.cosine_lr else "step",
-        "early_stopping": config.patience > 0,
-        "early_stopping_patience": max(config.patience, 1),
-        "device": rfdetr_device(device),
-        "num_workers": config.num_workers,
-        "seed": config.seed,
-        # multi-scale training resizes batches around the resolution: only with real augmentation
-        "multi_scale": config.augmentation_level in (AugmentationLevel.MEDIUM, AugmentationLevel.HEAVY),
-        "checkpoint_interval": RFDETR_CHECKPOINT_INTERVAL,
-        "tensorboard": False,
-        "progress_bar": None,
-        "run_test": False,
-    }

@@ -34,7 +34,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from app.core.training.architectures import RFDETR_VARIANTS
+from app.core.families.registry import require_architecture
+from app.core.families.rfdetr import NAME, VARIANTS
+from app.core.families.rfdetr.args import RFDETR_AUGMENTATION, rfdetr_train_args
 from app.core.training.base import (
     BatchProgress,
     EpochResult,
@@ -48,8 +50,7 @@ from app.core.training.base import (
     TrainingStopRequested,
     out_of_memory_error,
 )
-from app.core.training.config import RFDETR_AUGMENTATION, TrainingConfig, rfdetr_train_args
-from app.core.training.frameworks import require_architecture
+from app.core.training.config import TrainingConfig
 
 RUN_NAME = "train"
 LAST_CHECKPOINT = "last.ckpt"
@@ -286,7 +287,7 @@ def _augmentation(config: TrainingConfig, listener: TrainingListener) -> dict[st
 
 
 class RFDETRTrainer(Trainer):
-    framework = "rfdetr"
+    framework = NAME
 
     @staticmethod
     def last_checkpoint(run_dir: Path) -> Path | None:
@@ -351,7 +352,7 @@ class RFDETRTrainer(Trainer):
         import rfdetr
 
         arch = require_architecture(request.config.model_arch)
-        variant = getattr(rfdetr, RFDETR_VARIANTS[arch.name])
+        variant = getattr(rfdetr, VARIANTS[arch.name])
         weights = None if request.resume_from is not None or request.weights is None else str(request.weights)
         device = rfdetr_train_args(request.config, device=request.device)["device"]
         try:

@@ -18,6 +18,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from app.core.families.ultralytics import NAME
+from app.core.families.ultralytics.args import ultralytics_train_args
 from app.core.training import events
 from app.core.training.base import (
     BatchProgress,
@@ -31,7 +33,6 @@ from app.core.training.base import (
     TrainingStopRequested,
     out_of_memory_error,
 )
-from app.core.training.config import ultralytics_train_args
 
 RUN_NAME = "train"
 EPOCH_CHECKPOINT = "epoch_{epoch:04d}.pt"
@@ -214,7 +215,7 @@ def epoch_summary(epoch: int, epochs: int, metrics: dict[str, float], is_best: b
 
 
 class UltralyticsTrainer(Trainer):
-    framework = "ultralytics"
+    framework = NAME
 
     @staticmethod
     def last_checkpoint(run_dir: Path) -> Path | None:
