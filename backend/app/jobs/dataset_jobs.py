@@ -1,6 +1,7 @@
 """Background jobs of the datasets area: zip-upload imports, Roboflow imports, CLAHE enhancement.
 
-Each handler runs a pipeline of app.services.dataset_imports in the worker process. A stop request or
+Each handler runs a pipeline of app.services.dataset_imports (or dataset_enhancement, to which it hands
+the OpenCV work) in the worker process. A stop request or
 the dataset's deletion ends the job as `stopped` (files cleaned up); a failure ends it `failed` with
 the pipeline's message. `on_lost` (API process: the worker died or the server restarted) cleans up
 the same way. Light imports only at module level: the API process imports this module too.
@@ -9,17 +10,16 @@ the same way. Light imports only at module level: the API process imports this m
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from app.config import Settings
 from app.jobs.context import JobContext, JobStopped
 from app.jobs.registry import JobSnapshot, job_handler
-from app.services import dataset_imports
-
-UPLOAD_JOB = "dataset_upload"
-ROBOFLOW_JOB = "dataset_roboflow"
-ENHANCE_JOB = "dataset_enhance"
-DATASET_JOB_KINDS = (UPLOAD_JOB, ROBOFLOW_JOB, ENHANCE_JOB)
+from app.services import dataset_enhancement, dataset_imports
+from app.services.dataset_imports import StopFn
+from app.services.dataset_storage import ENHANCE_JOB, ROBOFLOW_JOB, UPLOAD_JOB
 
 
 def _dataset_id(params: dict[str, Any]) -> str:
@@ -62,7 +62,22 @@ def run_dataset_roboflow(ctx: JobContext, params: dict[str, Any]) -> dict[str, A
 
 @job_handler(ENHANCE_JOB, queue="cpu", on_lost=lambda s, job, reason, _i: _lost(s, job, reason, "derived"))
 def run_dataset_enhance(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
-    return _run(dataset_imports.enhance, ctx, params)
+    return _run(partial(dataset_enhancement.enhance, build_copy=clahe_copy), ctx, params)
+
+
+def clahe_copy(
+    source: Path,
+    target: Path,
+    clip_limit: float,
+    tile_grid_size: int,
+    progress: Callable[[float], None],
+    should_stop: StopFn,
+) -> None:
+    """The enhancement's pixel work (OpenCV, imported here in the worker process only)."""
+    from app.data.preprocess import ClaheParams, enhance_dataset
+
+    params = ClaheParams(clip_limit, tile_grid_size)
+    enhance_dataset(source, target, params, progress=progress, should_stop=should_stop)
 
 
 def _lost(settings: Settings, job: JobSnapshot, reason: str, source: str) -> None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.db.tables import Dataset, Job, Setting, TrainingSession
+from app.domain.status import ACTIVE_STATUSES, DatasetStatus
 
-ACTIVE_TRAINING_STATUSES = ("queued", "running")
+# The row type services read (they never import app.db.tables themselves).
+DatasetRow = Dataset
 
 
 def list_datasets(db: Session) -> Sequence[Dataset]:
@@ -23,6 +26,52 @@ def get(db: Session, dataset_id: str) -> Dataset | None:
 
 def get_by_source_ref(db: Session, source_ref: str) -> Dataset | None:
     return db.scalars(select(Dataset).where(Dataset.source_ref == source_ref)).one_or_none()
+
+
+def add(db: Session, **values: Any) -> Dataset:
+    """A new dataset row with these columns, flushed so that its id is known."""
+    row = Dataset(**values)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def save_by_source_ref(db: Session, source_ref: str, create: dict[str, Any], **values: Any) -> Dataset:
+    """The row with this source_ref updated with `values`, or a new one (`create` + `values`); flushed."""
+    row = get_by_source_ref(db, source_ref)
+    if row is None:
+        row = Dataset(source_ref=source_ref, **create)
+        db.add(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    db.flush()
+    return row
+
+
+def delete(db: Session, dataset_id: str) -> bool:
+    row = db.get(Dataset, dataset_id)
+    if row is None:
+        return False
+    db.delete(row)
+    return True
+
+
+def mark_failed(db: Session, dataset_id: str, message: str) -> bool:
+    """The row as a failed import: the error kept, its files' facts cleared; False when it is gone."""
+    return update_fields(
+        db,
+        dataset_id,
+        status=DatasetStatus.FAILED,
+        error=message,
+        message=None,
+        progress=0.0,
+        size_bytes=0,
+        path=None,
+        validation=None,
+        splits={},
+        image_count=0,
+        instance_count=0,
+    )
 
 
 def used_bytes(db: Session, exclude_id: str | None = None) -> int:
@@ -39,8 +88,19 @@ def update_fields(db: Session, dataset_id: str, **values: Any) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
-def training_sessions_using(db: Session, dataset_id: str) -> Sequence[TrainingSession]:
-    return db.scalars(select(TrainingSession).where(TrainingSession.dataset_id == dataset_id)).all()
+@dataclass(frozen=True)
+class SessionUse:
+    """A training session that uses a dataset: what deleting the dataset needs to know."""
+
+    name: str
+    active: bool
+
+
+def training_sessions_using(db: Session, dataset_id: str) -> list[SessionUse]:
+    rows = db.execute(
+        select(TrainingSession.name, TrainingSession.status).where(TrainingSession.dataset_id == dataset_id)
+    ).all()
+    return [SessionUse(name, status in ACTIVE_STATUSES) for name, status in rows]
 
 
 def detach_training_sessions(db: Session, dataset_id: str) -> int:

@@ -1,22 +1,16 @@
-"""Dataset import pipelines, run by background jobs (app/jobs/dataset_jobs.py) or directly in tests.
+"""Dataset import pipelines (zip upload, Roboflow), run by background jobs (app/jobs/dataset_jobs.py) or
+directly in tests; the CLAHE enhancement's is in dataset_enhancement.py and shares the steps here.
 
 Each pipeline takes (settings, dataset_id), reads what it needs from the dataset row, reports its
 stage and progress on that row (and to an optional callback: the job's progress), and checks a stop
-function. Files are built away from data_dir/datasets and moved there only when complete:
-
-    uploads/<id>.zip          the uploaded or downloaded zip (deleted once extracted)
-    tmp/dataset-<id>/         the raw extracted archive
-    tmp/dataset-<id>-build/   the dataset being built in the stored layout
-    datasets/<id>/            the finished dataset
-
-On failure every one of them is removed. An upload then loses its row too (the job keeps the reason);
-a Roboflow import or an enhancement keeps its row as `failed` with the error, so the user sees it.
-A dataset deleted while its job runs makes the job stop and clean up.
+function. Files are built away from data_dir/datasets and moved there only when complete (the
+layout: dataset_storage.py). On failure every one of them is removed. An upload then loses its row
+too (the job keeps the reason); a Roboflow import or an enhancement keeps its row as `failed` with
+the error, so the user sees it. A dataset deleted while its job runs makes the job stop and clean up.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import time
@@ -25,23 +19,30 @@ from pathlib import Path
 from typing import Any
 
 from app.config import Settings
-from app.data.extract import ZipLimits, ZipPlan, ZipRefused, extract_plan, inspect_zip
+from app.data.extract import ZipPlan, ZipRefused, extract_plan, inspect_zip
 from app.data.formats import DatasetFormatError, Note, normalise_coco, normalise_yolo
 from app.data.validation import validate_dataset
 from app.db.session import session_scope
-from app.db.tables import Dataset
+from app.domain.status import DatasetStatus
 from app.repositories import datasets as repo
+from app.services.dataset_storage import (
+    ROBOFLOW_KEY_SETTING,
+    build_dir,
+    dataset_dir,
+    dir_size,
+    job_key_setting,
+    quota_message,
+    remove_dataset_files,
+    staging_dir,
+    stored_root,
+    upload_zip_path,
+    zip_limits,
+)
 
 ReportFn = Callable[[float, str | None], None]
 StopFn = Callable[[], bool]
 
-ROBOFLOW_KEY_SETTING = "roboflow.api_key"
 PROGRESS_WRITE_INTERVAL_S = 0.5
-
-
-def job_key_setting(dataset_id: str) -> str:
-    """Settings-table key of the one-off API key given with an import request (popped by the job)."""
-    return f"secret.roboflow.import.{dataset_id}"
 
 
 class DatasetImportError(Exception):
@@ -50,67 +51,6 @@ class DatasetImportError(Exception):
 
 class ImportCancelled(Exception):
     pass
-
-
-# --------------------------------------------------------------------------------------------------
-# Paths and cleanup
-# --------------------------------------------------------------------------------------------------
-
-
-def upload_zip_path(settings: Settings, dataset_id: str) -> Path:
-    return settings.uploads_dir / f"{dataset_id}.zip"
-
-
-def staging_dir(settings: Settings, dataset_id: str) -> Path:
-    return settings.tmp_dir / f"dataset-{dataset_id}"
-
-
-def build_dir(settings: Settings, dataset_id: str) -> Path:
-    return settings.tmp_dir / f"dataset-{dataset_id}-build"
-
-
-def dataset_dir(settings: Settings, dataset_id: str) -> Path:
-    return settings.datasets_dir / dataset_id
-
-
-def remove_dataset_files(settings: Settings, dataset_id: str, *, keep_final: bool = False) -> None:
-    """Removes everything an import of this dataset may have written."""
-    upload_zip_path(settings, dataset_id).unlink(missing_ok=True)
-    for folder in (staging_dir(settings, dataset_id), build_dir(settings, dataset_id)):
-        shutil.rmtree(folder, ignore_errors=True)
-    if not keep_final:
-        shutil.rmtree(dataset_dir(settings, dataset_id), ignore_errors=True)
-
-
-def dir_size(path: Path) -> int:
-    total = 0
-    for folder, _dirs, files in os.walk(path):
-        for name in files:
-            with contextlib.suppress(OSError):
-                total += os.lstat(os.path.join(folder, name)).st_size
-    return total
-
-
-def zip_limits(settings: Settings) -> ZipLimits:
-    return ZipLimits(settings.zip_max_entries, settings.zip_max_uncompressed_bytes, settings.zip_max_ratio)
-
-
-def format_bytes(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if value < 1024 or unit == "TiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
-
-
-def quota_message(needed: int, used: int, quota: int) -> str:
-    free = max(quota - used, 0)
-    return (
-        f"Storage quota exceeded: this dataset needs {format_bytes(needed)} ({needed} bytes) but only "
-        f"{format_bytes(free)} ({free} bytes) of the {format_bytes(quota)} ({quota} bytes) dataset quota is "
-        f"free ({format_bytes(used)} used). Delete datasets or raise CRACKDET_STORAGE_QUOTA_BYTES."
-    )
 
 
 def check_quota(settings: Settings, dataset_id: str | None, needed: int) -> None:
@@ -152,7 +92,7 @@ class RowProgress:
         if self.should_stop():
             raise ImportCancelled("stop requested")
 
-    def stage(self, status: str, start: float, end: float, message: str) -> None:
+    def stage(self, status: DatasetStatus, start: float, end: float, message: str) -> None:
         self.check()
         self.span, self.message = (start, end), message
         self._write(status=status, progress=start, message=message)
@@ -210,7 +150,7 @@ def _extract_and_normalise(
     return normalised.format, normalised.notes
 
 
-def _validate_and_publish(
+def validate_and_publish(
     settings: Settings,
     dataset_id: str,
     fmt: str | None,
@@ -218,7 +158,7 @@ def _validate_and_publish(
     progress: RowProgress,
     start: float,
 ) -> dict[str, Any]:
-    progress.stage("validating", start, 1.0, "Validating images and labels")
+    progress.stage(DatasetStatus.VALIDATING, start, 1.0, "Validating images and labels")
     build = build_dir(settings, dataset_id)
     report = validate_dataset(
         build, notes=notes, progress=progress.fraction, should_stop=progress.should_stop
@@ -228,7 +168,7 @@ def _validate_and_publish(
     os.replace(build, final)
     values = report_summary(report)
     values.update(
-        status="ready",
+        status=DatasetStatus.READY,
         progress=1.0,
         message=None,
         error=None,
@@ -260,18 +200,13 @@ def fail_import(settings: Settings, dataset_id: str, message: str, *, keep_row: 
     remove_dataset_files(settings, dataset_id)
     with session_scope(settings.resolved_database_url) as db:
         repo.pop_setting(db, job_key_setting(dataset_id))
-        row = repo.get(db, dataset_id)
-        if row is None:
-            return
         if keep_row:
-            row.status, row.error, row.message = "failed", message, None
-            row.progress, row.size_bytes, row.path, row.validation = 0.0, 0, None, None
-            row.splits, row.image_count, row.instance_count = {}, 0, 0
+            repo.mark_failed(db, dataset_id, message)
         else:
-            db.delete(row)
+            repo.delete(db, dataset_id)
 
 
-def _run_pipeline(
+def run_pipeline(
     settings: Settings, dataset_id: str, keep_row_on_failure: bool, body: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:
     try:
@@ -290,7 +225,7 @@ def _run_pipeline(
         raise DatasetImportError(message) from None
 
 
-def _never_stop() -> bool:
+def never_stop() -> bool:
     return False
 
 
@@ -300,22 +235,22 @@ def _never_stop() -> bool:
 
 
 def import_upload(
-    settings: Settings, dataset_id: str, *, report: ReportFn | None = None, should_stop: StopFn = _never_stop
+    settings: Settings, dataset_id: str, *, report: ReportFn | None = None, should_stop: StopFn = never_stop
 ) -> dict[str, Any]:
     """Extracts, converts and validates an uploaded zip (uploads/<id>.zip)."""
     progress = RowProgress(settings, dataset_id, report, should_stop)
 
     def body() -> dict[str, Any]:
-        progress.stage("extracting", 0.0, 0.5, "Extracting the zip")
+        progress.stage(DatasetStatus.EXTRACTING, 0.0, 0.5, "Extracting the zip")
         zip_path = upload_zip_path(settings, dataset_id)
         if not zip_path.is_file():
             raise DatasetImportError("The uploaded zip is gone (the server may have been restarted).")
         plan = inspect_zip(zip_path, zip_limits(settings))
         check_quota(settings, dataset_id, plan.uncompressed_bytes)
         fmt, notes = _extract_and_normalise(settings, dataset_id, zip_path, plan, progress)
-        return _validate_and_publish(settings, dataset_id, fmt, notes, progress, 0.5)
+        return validate_and_publish(settings, dataset_id, fmt, notes, progress, 0.5)
 
-    return _run_pipeline(settings, dataset_id, False, body)
+    return run_pipeline(settings, dataset_id, False, body)
 
 
 def _roboflow_key(settings: Settings, dataset_id: str) -> str:
@@ -328,7 +263,7 @@ def _roboflow_key(settings: Settings, dataset_id: str) -> str:
     return key
 
 
-def _source_info(settings: Settings, dataset_id: str) -> dict[str, Any]:
+def source_info(settings: Settings, dataset_id: str) -> dict[str, Any]:
     with session_scope(settings.resolved_database_url) as db:
         row = repo.get(db, dataset_id)
         if row is None:
@@ -337,7 +272,7 @@ def _source_info(settings: Settings, dataset_id: str) -> dict[str, Any]:
 
 
 def import_roboflow(
-    settings: Settings, dataset_id: str, *, report: ReportFn | None = None, should_stop: StopFn = _never_stop
+    settings: Settings, dataset_id: str, *, report: ReportFn | None = None, should_stop: StopFn = never_stop
 ) -> dict[str, Any]:
     """Downloads a Roboflow version export with the real client, then extracts and validates it."""
     from app.data import roboflow
@@ -352,9 +287,9 @@ def import_roboflow(
         check_quota(settings, dataset_id, size)
 
     def body() -> dict[str, Any]:
-        info = _source_info(settings, dataset_id)
+        info = source_info(settings, dataset_id)
         key = _roboflow_key(settings, dataset_id)
-        progress.stage("downloading", 0.0, 0.4, "Asking Roboflow for the export")
+        progress.stage(DatasetStatus.DOWNLOADING, 0.0, 0.4, "Asking Roboflow for the export")
         zip_path = upload_zip_path(settings, dataset_id)
         try:
             link = roboflow.resolve_export(
@@ -366,7 +301,7 @@ def import_roboflow(
                 str(info["export_format"]),
                 should_stop=progress.should_stop,
             )
-            progress.stage("downloading", 0.0, 0.4, "Downloading the export")
+            progress.stage(DatasetStatus.DOWNLOADING, 0.0, 0.4, "Downloading the export")
             roboflow.download(
                 link.url,
                 zip_path,
@@ -377,48 +312,15 @@ def import_roboflow(
             )
         except roboflow.RoboflowImportError as exc:
             raise DatasetImportError(roboflow.scrub(str(exc), key)) from None
-        progress.stage("extracting", 0.4, 0.6, "Extracting the export")
+        progress.stage(DatasetStatus.EXTRACTING, 0.4, 0.6, "Extracting the export")
         plan = inspect_zip(zip_path, zip_limits(settings))
         check_quota(settings, dataset_id, plan.uncompressed_bytes)
         with session_scope(settings.resolved_database_url) as db:
             repo.update_fields(db, dataset_id, size_bytes=plan.uncompressed_bytes)
         fmt, notes = _extract_and_normalise(settings, dataset_id, zip_path, plan, progress)
-        return _validate_and_publish(settings, dataset_id, fmt, notes, progress, 0.6)
+        return validate_and_publish(settings, dataset_id, fmt, notes, progress, 0.6)
 
-    return _run_pipeline(settings, dataset_id, True, body)
-
-
-def enhance(
-    settings: Settings, dataset_id: str, *, report: ReportFn | None = None, should_stop: StopFn = _never_stop
-) -> dict[str, Any]:
-    """Builds a derived dataset: the parent's images after CLAHE, same labels (the parent is only read)."""
-    from app.data.preprocess import ClaheParams, enhance_dataset
-
-    progress = RowProgress(settings, dataset_id, report, should_stop)
-
-    def body() -> dict[str, Any]:
-        info = _source_info(settings, dataset_id)
-        with session_scope(settings.resolved_database_url) as db:
-            row = repo.get(db, dataset_id)
-            parent = repo.get(db, row.parent_id) if row is not None and row.parent_id else None
-            if parent is None or parent.status != "ready" or not parent.path:
-                raise DatasetImportError("The dataset to enhance is gone or not ready.")
-            parent_root, parent_format, parent_size = (
-                settings.datasets_dir / parent.path,
-                parent.format,
-                parent.size_bytes,
-            )
-        check_quota(settings, dataset_id, parent_size)
-        progress.stage("processing", 0.0, 0.7, "Enhancing contrast (CLAHE)")
-        params = ClaheParams(float(info["clip_limit"]), int(info["tile_grid_size"]))
-        build = build_dir(settings, dataset_id)
-        shutil.rmtree(build, ignore_errors=True)
-        enhance_dataset(
-            parent_root, build, params, progress=progress.fraction, should_stop=progress.should_stop
-        )
-        return _validate_and_publish(settings, dataset_id, parent_format, [], progress, 0.7)
-
-    return _run_pipeline(settings, dataset_id, True, body)
+    return run_pipeline(settings, dataset_id, True, body)
 
 
 def revalidate(settings: Settings, dataset_id: str) -> dict[str, Any]:
@@ -427,7 +329,7 @@ def revalidate(settings: Settings, dataset_id: str) -> dict[str, Any]:
         row = repo.get(db, dataset_id)
         if row is None or not row.path:
             raise DatasetImportError("The dataset has no files to validate.")
-        root = settings.datasets_dir / row.path
+        root = stored_root(settings, row.path)
     report = validate_dataset(root)
     values = report_summary(report)
     values["size_bytes"] = dir_size(root)
@@ -441,8 +343,8 @@ def handle_lost_job(settings: Settings, dataset_id: str | None, source: str, rea
     if not dataset_id:
         return
     with session_scope(settings.resolved_database_url) as db:
-        row: Dataset | None = repo.get(db, dataset_id)
-        if row is None or row.status in ("ready", "failed"):
+        row = repo.get(db, dataset_id)
+        if row is None or row.status in (DatasetStatus.READY, DatasetStatus.FAILED):
             return
     fail_import(
         settings,

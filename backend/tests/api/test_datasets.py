@@ -20,6 +20,7 @@ from app.config import Settings
 from app.db.session import session_scope
 from app.db.tables import Dataset, TrainingSession
 from app.services import dataset_imports as imports
+from app.services.dataset_storage import upload_zip_path
 from app.services.demo import ensure_demo_dataset
 from tests.fakes.dataset_helpers import (
     dataset_rows,
@@ -51,7 +52,7 @@ def ready_dataset(client: TestClient, settings: Settings, dataset_zips: dict[str
         db.add(row)
         db.flush()
         dataset_id = row.id
-    imports.upload_zip_path(settings, dataset_id).write_bytes(dataset_zips["roboflow"].read_bytes())
+    upload_zip_path(settings, dataset_id).write_bytes(dataset_zips["roboflow"].read_bytes())
     imports.import_upload(settings, dataset_id)
     body: dict[str, Any] = client.get(f"{API}/{dataset_id}").json()
     assert body["status"] == "ready", body

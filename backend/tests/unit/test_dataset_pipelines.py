@@ -12,6 +12,8 @@ import pytest
 from app.config import Settings
 from app.db.session import session_scope
 from app.db.tables import Dataset, Setting
+from app.jobs.dataset_jobs import clahe_copy
+from app.services import dataset_enhancement, dataset_storage
 from app.services import dataset_imports as imports
 from app.services.demo import ensure_demo_dataset
 from tests.fakes.dataset_helpers import GOOD_KEY, dataset_rows, leftover_files
@@ -37,7 +39,7 @@ def _row(settings: Settings, dataset_id: str) -> Dataset | None:
 
 def _upload_row(settings: Settings, zip_data: bytes) -> str:
     dataset_id = _add_row(settings, source="upload")
-    imports.upload_zip_path(settings, dataset_id).write_bytes(zip_data)
+    dataset_storage.upload_zip_path(settings, dataset_id).write_bytes(zip_data)
     return dataset_id
 
 
@@ -129,7 +131,7 @@ def test_a_roboflow_import_uses_the_real_client(
     settings.roboflow_api_url = fake_roboflow.url
     dataset_id = _roboflow_row(settings, export_format)
     with session_scope(settings.resolved_database_url) as db:
-        db.merge(Setting(key=imports.job_key_setting(dataset_id), value=GOOD_KEY))
+        db.merge(Setting(key=dataset_storage.job_key_setting(dataset_id), value=GOOD_KEY))
     imports.import_roboflow(settings, dataset_id)
     row = _row(settings, dataset_id)
     assert row is not None and row.status == "ready" and row.format == stored_format
@@ -138,7 +140,7 @@ def test_a_roboflow_import_uses_the_real_client(
     assert fake_roboflow.state.requests[:3] == ["POST /", "GET /crack-lab", "GET /crack-lab/cracks"]
     assert any(request.startswith("GET /download/") for request in fake_roboflow.state.requests)
     with session_scope(settings.resolved_database_url) as db:  # the one-off key is gone
-        assert db.get(Setting, imports.job_key_setting(dataset_id)) is None
+        assert db.get(Setting, dataset_storage.job_key_setting(dataset_id)) is None
 
 
 def test_a_roboflow_import_waits_for_the_export(
@@ -160,7 +162,7 @@ def test_a_roboflow_import_waits_for_the_export(
 
 def _store_key(settings: Settings, key: str) -> None:
     with session_scope(settings.resolved_database_url) as db:
-        db.merge(Setting(key=imports.ROBOFLOW_KEY_SETTING, value=key))
+        db.merge(Setting(key=dataset_storage.ROBOFLOW_KEY_SETTING, value=key))
 
 
 def test_an_invalid_key_fails_with_a_clear_message_without_the_key(
@@ -202,7 +204,7 @@ def test_enhancement_creates_a_derived_copy_and_never_touches_the_parent(
     before = _tree_digest(parent_root)
     info = {"method": "clahe", "clip_limit": 3.0, "tile_grid_size": 4, "parent_id": parent_id}
     child_id = _add_row(settings, source="derived", parent_id=parent_id, source_info=info)
-    imports.enhance(settings, child_id)
+    dataset_enhancement.enhance(settings, child_id, clahe_copy)
     assert _tree_digest(parent_root) == before
     child = _row(settings, child_id)
     assert child is not None and child.status == "ready" and child.image_count == 12
@@ -218,7 +220,7 @@ def test_enhancement_creates_a_derived_copy_and_never_touches_the_parent(
 def test_a_lost_job_marks_imports_failed_and_removes_uploads(settings: Settings) -> None:
     roboflow_id = _add_row(settings, source="roboflow", status="downloading")
     upload_id = _add_row(settings, source="upload", status="extracting")
-    imports.build_dir(settings, roboflow_id).mkdir(parents=True)
+    dataset_storage.build_dir(settings, roboflow_id).mkdir(parents=True)
     imports.handle_lost_job(settings, roboflow_id, "roboflow", "worker process was killed by SIGKILL")
     imports.handle_lost_job(settings, upload_id, "upload", "the server stopped")
     row = _row(settings, roboflow_id)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
-from app.api.deps import SettingsDep
+from app.api.deps import RunnerDep, SettingsDep
 from app.api.errors import error_responses
 from app.schemas.datasets import (
     Dataset,
@@ -25,6 +25,7 @@ from app.schemas.datasets import (
     SplitName,
     ValidationReport,
 )
+from app.services import dataset_enhancement, dataset_images, dataset_intake
 from app.services import datasets as service
 
 datasets_router = APIRouter(prefix="/datasets", tags=["datasets"])
@@ -88,8 +89,10 @@ def list_datasets(settings: SettingsDep) -> DatasetList:
         **error_responses(400, 422, 507),
     },
 )
-def import_from_roboflow(body: RoboflowImportRequest, settings: SettingsDep, response: Response) -> Dataset:
-    dataset, started = service.start_roboflow_import(settings, body)
+def import_from_roboflow(
+    body: RoboflowImportRequest, settings: SettingsDep, runner: RunnerDep, response: Response
+) -> Dataset:
+    dataset, started = dataset_intake.start_roboflow_import(settings, runner, body)
     response.status_code = 202 if started else 200
     return dataset
 
@@ -110,14 +113,14 @@ def import_from_roboflow(body: RoboflowImportRequest, settings: SettingsDep, res
     openapi_extra=UPLOAD_BODY,
     responses=error_responses(400, 413, 415, 422, 507),
 )
-async def upload_dataset(request: Request, settings: SettingsDep) -> Dataset:
+async def upload_dataset(request: Request, settings: SettingsDep, runner: RunnerDep) -> Dataset:
     length_header = request.headers.get("content-length")
     length = int(length_header) if length_header and length_header.isdigit() else None
-    limits = await run_in_threadpool(service.upload_limits, settings)
-    received = await service.receive_zip(
+    limits = await run_in_threadpool(dataset_intake.upload_limits, settings)
+    received = await dataset_intake.receive_zip(
         settings, request.stream(), request.headers.get("content-type"), length, limits
     )
-    return await run_in_threadpool(service.accept_upload, settings, received)
+    return await run_in_threadpool(dataset_intake.accept_upload, settings, runner, received)
 
 
 @datasets_router.get(
@@ -154,9 +157,10 @@ def get_dataset(dataset_id: DatasetId, settings: SettingsDep) -> DatasetDetail:
 def delete_dataset(
     dataset_id: DatasetId,
     settings: SettingsDep,
+    runner: RunnerDep,
     force: Annotated[bool, Query(description="Also delete when finished training sessions use it")] = False,
 ) -> DatasetDeleted:
-    return service.delete_dataset(settings, dataset_id, force=force)
+    return service.delete_dataset(settings, runner, dataset_id, force=force)
 
 
 @datasets_router.get(
@@ -205,9 +209,9 @@ def list_images(
     settings: SettingsDep,
     split: Annotated[SplitName | None, Query(description="train | val | test; all when absent")] = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE_LIMIT)] = 24,
+    limit: Annotated[int, Query(ge=1, le=dataset_images.MAX_PAGE_LIMIT)] = 24,
 ) -> DatasetImagePage:
-    return service.list_dataset_images(settings, dataset_id, split, offset, limit)
+    return dataset_images.list_dataset_images(settings, dataset_id, split, offset, limit)
 
 
 @datasets_router.get(
@@ -228,7 +232,7 @@ def get_thumbnail(
     size: Annotated[int, Query(ge=32, le=1024, description="Longest side in px")] = 256,
     overlay: Annotated[bool, Query(description="Draw the annotation polygons")] = False,
 ) -> FileResponse:
-    path = service.thumbnail(settings, dataset_id, image_id, size, overlay)
+    path = dataset_images.thumbnail(settings, dataset_id, image_id, size, overlay)
     return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
 
 
@@ -242,7 +246,7 @@ def get_thumbnail(
     },
 )
 def get_image_file(dataset_id: DatasetId, image_id: ImageId, settings: SettingsDep) -> FileResponse:
-    path, media_type = service.image_file(settings, dataset_id, image_id)
+    path, media_type = dataset_images.image_file(settings, dataset_id, image_id)
     return FileResponse(path, media_type=media_type)
 
 
@@ -260,9 +264,9 @@ def get_image_file(dataset_id: DatasetId, image_id: ImageId, settings: SettingsD
     },
 )
 def enhance_dataset(
-    dataset_id: DatasetId, body: EnhanceRequest, settings: SettingsDep, response: Response
+    dataset_id: DatasetId, body: EnhanceRequest, settings: SettingsDep, runner: RunnerDep, response: Response
 ) -> Dataset:
-    dataset, started = service.start_enhancement(settings, dataset_id, body)
+    dataset, started = dataset_enhancement.start_enhancement(settings, runner, dataset_id, body)
     response.status_code = 202 if started else 200
     return dataset
 
@@ -273,7 +277,7 @@ def enhance_dataset(
     summary="Whether a Roboflow API key is stored (the key itself is never returned)",
 )
 def get_roboflow_key(settings: SettingsDep) -> RoboflowKeyStatus:
-    return service.roboflow_key_status(settings)
+    return dataset_intake.roboflow_key_status(settings)
 
 
 @settings_router.put(
@@ -283,14 +287,14 @@ def get_roboflow_key(settings: SettingsDep) -> RoboflowKeyStatus:
     description="Write-only: no endpoint returns it and it is never logged.",
 )
 def put_roboflow_key(body: RoboflowKeyRequest, settings: SettingsDep) -> RoboflowKeyStatus:
-    return service.set_roboflow_key(settings, body.api_key.get_secret_value())
+    return dataset_intake.set_roboflow_key(settings, body.api_key.get_secret_value())
 
 
 @settings_router.delete(
     "/roboflow-key", response_model=RoboflowKeyStatus, summary="Forget the stored Roboflow key"
 )
 def delete_roboflow_key(settings: SettingsDep) -> RoboflowKeyStatus:
-    return service.clear_roboflow_key(settings)
+    return dataset_intake.clear_roboflow_key(settings)
 
 
 router.include_router(datasets_router)
