@@ -45,6 +45,7 @@ from app.jobs.live import (
 )
 from app.jobs.runner import DatabaseQueueRunner, LocalRunner, call_on_lost, snapshot_of
 from app.jobs.storage import ensure_storage_marker
+from app.services.ports import QueueHealth
 
 log = logging.getLogger("app.jobs.celery_runner")
 
@@ -88,6 +89,17 @@ class CeleryRunner(DatabaseQueueRunner):
 
     def training_gpu_count(self) -> int:
         return slot_gpu_count(self.settings)
+
+    def queue_health(self) -> QueueHealth:
+        """Redis answers (2 s at most), and how many worker slots have a live heartbeat."""
+        import redis
+
+        url = self.settings.redis_url
+        try:
+            client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+            return QueueHealth(ok=True, live_slots=len(live_slots(client)))
+        except Exception as exc:
+            return QueueHealth(ok=False, detail=f"{redact_url(url)}: {type(exc).__name__}: {exc}"[:500])
 
     async def start(self) -> None:
         self._wake = asyncio.Event()

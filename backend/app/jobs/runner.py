@@ -27,6 +27,7 @@ from app.db.tables import Job
 from app.jobs.registry import JobSnapshot, get_kind
 from app.jobs.worker import SETTINGS_ENV, execute_job
 from app.services.ports import JobRunner as ServiceJobRunner
+from app.services.ports import QueueHealth
 from app.utils.process import describe_exit
 
 log = logging.getLogger("app.jobs.runner")
@@ -134,6 +135,9 @@ class DatabaseQueueRunner:
 
     def training_gpu_count(self) -> int:
         return gpu_count()
+
+    def queue_health(self) -> QueueHealth | None:
+        return None  # the queue is the database, which the health check probes itself
 
     def request_stop(self, job_id: str) -> None:
         """A database flag: the job's context sees it within a second, on whichever machine it runs."""

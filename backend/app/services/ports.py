@@ -7,7 +7,17 @@ one way only: jobs -> services.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class QueueHealth:
+    """The job queue's message broker (Celery: Redis) as the health check reports it."""
+
+    ok: bool
+    live_slots: int = 0  # worker slots with a live heartbeat
+    detail: str | None = None  # why it is not ok (URLs with their secrets redacted)
 
 
 class JobRunner(Protocol):
@@ -21,4 +31,8 @@ class JobRunner(Protocol):
 
     def training_gpu_count(self) -> int:
         """GPUs one training job may use where this runner runs its jobs (0: CPU only)."""
+        ...
+
+    def queue_health(self) -> QueueHealth | None:
+        """The broker jobs travel through and its live worker slots; None when there is none (local)."""
         ...

@@ -13,6 +13,7 @@ from app import __version__
 from app.config import Settings
 from app.db.session import check_database
 from app.schemas.system import DatabaseHealth, HealthResponse, PackageVersions, RedisHealth, SystemInfo
+from app.services.ports import JobRunner
 
 TRACKED_PACKAGES = ("torch", "torchvision", "ultralytics", "rfdetr", "onnxruntime", "roboflow")
 
@@ -25,25 +26,15 @@ def installed_version(distribution: str) -> str | None:
         return None
 
 
-def redis_health(settings: Settings) -> RedisHealth:
-    """Celery runner: Redis answers (2 s at most), and how many worker slots have a live heartbeat."""
-    import redis
-
-    from app.jobs.celery_runner import live_slots
-    from app.jobs.live import redact_url
-
-    try:
-        client = redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
-        return RedisHealth(ok=True, live_slots=len(live_slots(client)))
-    except Exception as exc:
-        return RedisHealth(
-            ok=False, detail=f"{redact_url(settings.redis_url)}: {type(exc).__name__}: {exc}"[:500]
-        )
-
-
-def health(settings: Settings) -> HealthResponse:
+def health(settings: Settings, runner: JobRunner) -> HealthResponse:
+    """The database answers; with the Celery runner, Redis too (the runner probes it)."""
     ok, detail = check_database(settings.resolved_database_url)
-    queue = redis_health(settings) if settings.runner == "celery" else None
+    broker = runner.queue_health()
+    queue = (
+        None
+        if broker is None
+        else RedisHealth(ok=broker.ok, live_slots=broker.live_slots, detail=broker.detail)
+    )
     status: Literal["healthy", "degraded", "unhealthy"] = "healthy" if ok else "unhealthy"
     if ok and queue is not None and not queue.ok:
         status = "degraded"  # the API answers; jobs wait until Redis is back

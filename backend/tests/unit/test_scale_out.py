@@ -106,11 +106,12 @@ def test_health_is_degraded_while_the_celery_runners_redis_is_down(sqlite_settin
     from app.services.system import health
 
     down = sqlite_settings.model_copy(update={"runner": "celery", "redis_url": "redis://:pw@127.0.0.1:1/0"})
-    report = health(down)
+    report = health(down, CeleryRunner(down))
     assert report.status == "degraded" and report.database.ok
     assert report.redis is not None and not report.redis.ok
     assert (report.redis.detail or "").startswith("redis://***@127.0.0.1:1/0: ConnectionError")
-    assert health(sqlite_settings).redis is None  # local runner: no Redis involved
+    local = health(sqlite_settings, LocalRunner(sqlite_settings))
+    assert local.redis is None  # local runner: no Redis involved
 
 
 def test_redis_passwords_never_reach_messages() -> None:
