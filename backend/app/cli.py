@@ -25,14 +25,34 @@ def _settings(data_dir: Path | None) -> Settings:
     return base.model_copy(update={"data_dir": data_dir.expanduser().resolve()})
 
 
+def _migrated(settings: Settings) -> None:
+    """Create the data directory and bring its database to the code's schema, or exit with one line.
+
+    Every command that reads or writes the database calls this first: a data directory that was never
+    migrated is migrated, and an unreachable database is reported without a traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.db.migrate import upgrade
+
+    try:
+        settings.ensure_dirs()
+        upgrade(settings.resolved_database_url)
+    except (SQLAlchemyError, OSError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        typer.secho(
+            f"The database at {settings.resolved_database_url.split('://')[0]}:// could not be migrated "
+            f"({reason}): check CRACKDET_DATABASE_URL and the data directory, then run `crackdet migrate`.",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        raise typer.Exit(code=2) from None
+
+
 @cli.command()
 def migrate(data_dir: DataDirOption = None) -> None:
     """Create or upgrade the database schema."""
-    from app.db.migrate import upgrade
-
     settings = _settings(data_dir)
-    settings.ensure_dirs()
-    upgrade(settings.resolved_database_url)
+    _migrated(settings)
     typer.echo(f"Database is up to date ({settings.resolved_database_url.split('://')[0]}).")
 
 
@@ -45,7 +65,7 @@ def demo_data(
     from app.services.demo import ensure_demo_dataset
 
     settings = _settings(data_dir)
-    settings.ensure_dirs()
+    _migrated(settings)  # a data directory that was never migrated gets its schema first
     created, path = ensure_demo_dataset(settings, force=force)
     typer.echo(f"{'Created' if created else 'Already present'}: demo dataset at {path}")
 
@@ -62,14 +82,12 @@ def serve(
 
     import uvicorn
 
-    from app.db.migrate import upgrade
     from app.services.auth import ServingRefused, check_serving_policy
     from app.utils.logger import configure_logging
 
     base = _settings(data_dir)
     settings = base.model_copy(update={"host": host or base.host, "port": port or base.port})
-    settings.ensure_dirs()
-    upgrade(settings.resolved_database_url)
+    _migrated(settings)
     try:
         check_serving_policy(settings)  # may create the first admin and print its one-time password
     except ServingRefused as exc:
@@ -137,14 +155,12 @@ def create_admin(
     """Create an admin account (asks for its password; at least 10 characters)."""
     from pydantic import ValidationError
 
-    from app.db.migrate import upgrade
     from app.domain.errors import Conflict
     from app.services.users import create_admin as create
 
     password = _read_password(password_stdin)
     settings = _settings(data_dir)
-    settings.ensure_dirs()
-    upgrade(settings.resolved_database_url)
+    _migrated(settings)
     try:
         typer.echo(create(settings, username, password, reset=reset))
     except ValidationError as exc:
@@ -203,6 +219,14 @@ def worker(
     except ValidationError:
         typer.secho("crackdet worker: --name may hold letters, digits, '.', '_' and '-'", fg="red", err=True)
         raise typer.Exit(2) from None
+    if not settings.data_dir.is_dir():
+        typer.secho(
+            f"crackdet worker: the data directory {settings.data_dir} does not exist: mount the API's shared "
+            "data directory there, or run `crackdet migrate` to create one.",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        raise typer.Exit(2)
     configure_logging(settings.log_level)
     try:
         specs = plan_slots(
@@ -213,7 +237,8 @@ def worker(
         )
         raise typer.Exit(run_node(settings, specs))
     except NodeError as exc:
-        typer.secho(f"crackdet worker: {exc}", fg=typer.colors.RED, err=True)
+        one_line = " ".join(str(exc).split())
+        typer.secho(f"crackdet worker: {one_line}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
 
 

@@ -24,6 +24,8 @@ import numpy as np
 import numpy.typing as npt
 import yaml
 
+from app.data.synthetic_scene import add_distractors, asphalt_texture
+
 SPLITS: tuple[str, ...] = ("train", "val", "test")
 ROBOFLOW_SPLIT_DIRS: Mapping[str, str] = {"train": "train", "val": "valid", "test": "test"}
 
@@ -32,6 +34,7 @@ MIN_IMAGE_SIDE = 32
 MAX_IMAGE_SIDE = 4096
 MAX_CRACKS_LIMIT = 20
 MAX_CRACK_WIDTH = 64
+MAX_DISTRACTORS = 8
 MAX_CLASSES = 100
 MAX_CLASS_NAME_LENGTH = 64
 MAX_SEED = 2**63 - 1
@@ -43,6 +46,7 @@ ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 
 _IMAGE_STREAM = 1
 _CRACK_FREE_STREAM = 2
+_SCENE_STREAM = 3  # asphalt and distractors: their own stream, so the cracks do not depend on them
 _MAX_CRACK_ATTEMPTS = 8
 # (cell size in px, amplitude in grey levels) of the value-noise octaves of the concrete texture.
 _NOISE_OCTAVES: tuple[tuple[int, float], ...] = (
@@ -74,6 +78,11 @@ def _require_int(name: str, value: object, low: int, high: int) -> None:
         raise ValueError(f"{name} must be between {low} and {high}, got {value}")
 
 
+def _require_fraction(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be in [0, 1], got {value!r}")
+
+
 def _validate_class_names(names: tuple[str, ...]) -> None:
     if not 1 <= len(names) <= MAX_CLASSES:
         raise ValueError(f"class_names must hold 1 to {MAX_CLASSES} names")
@@ -103,6 +112,8 @@ class SyntheticSpec:
     max_width: int = 8
     class_names: tuple[str, ...] = ("crack",)
     image_format: ImageFormat = "jpg"
+    asphalt_fraction: float = 0.0
+    max_distractors: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "class_names", tuple(self.class_names))
@@ -113,10 +124,10 @@ class SyntheticSpec:
         for name in ("width", "height"):
             if getattr(self, name) is not None:
                 _require_int(name, getattr(self, name), MIN_IMAGE_SIDE, MAX_IMAGE_SIDE)
-        fraction = self.crack_free_fraction
-        if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0.0 <= fraction <= 1.0:
-            raise ValueError(f"crack_free_fraction must be in [0, 1], got {fraction!r}")
+        _require_fraction("crack_free_fraction", self.crack_free_fraction)
         _require_int("max_cracks_per_image", self.max_cracks_per_image, 1, MAX_CRACKS_LIMIT)
+        _require_fraction("asphalt_fraction", self.asphalt_fraction)
+        _require_int("max_distractors", self.max_distractors, 0, MAX_DISTRACTORS)
         _require_int("min_width", self.min_width, 1, MAX_CRACK_WIDTH)
         _require_int("max_width", self.max_width, self.min_width, MAX_CRACK_WIDTH)
         _validate_class_names(self.class_names)
@@ -381,14 +392,25 @@ def render_crack_image(
     n_cracks: int = 1,
     min_width: int = 2,
     max_width: int = 8,
+    scene_rng: np.random.Generator | None = None,
+    asphalt: bool = False,
+    distractors: int = 0,
 ) -> tuple[RGBImage, list[Mask]]:
-    """Render one concrete image (RGB uint8, HxWx3) with `n_cracks` cracks and their boolean masks."""
+    """Render one concrete image (RGB uint8, HxWx3) with `n_cracks` cracks and their boolean masks.
+
+    With a `scene_rng`, the surface may be asphalt and `distractors` unlabelled look-alikes (joints,
+    stains, shadows, spalls) are drawn under the cracks; the cracks themselves come from `rng` alone.
+    """
     _require_int("width", width, MIN_IMAGE_SIDE, MAX_IMAGE_SIDE)
     _require_int("height", height, MIN_IMAGE_SIDE, MAX_IMAGE_SIDE)
     _require_int("n_cracks", n_cracks, 0, MAX_CRACKS_LIMIT)
     _require_int("min_width", min_width, 1, MAX_CRACK_WIDTH)
     _require_int("max_width", max_width, min_width, MAX_CRACK_WIDTH)
     gray = _concrete_texture(rng, width, height)
+    if scene_rng is not None:
+        if asphalt:
+            gray = asphalt_texture(scene_rng, width, height)
+        add_distractors(scene_rng, gray, distractors)
     masks = [_crack_mask(rng, width, height, min_width, max_width) for _ in range(n_cracks)]
     return _colorise(rng, _darken_cracks(rng, gray, masks)), masks
 
@@ -428,6 +450,7 @@ def crack_free_indices(spec: SyntheticSpec, split: str) -> frozenset[int]:
 def _render_indexed(spec: SyntheticSpec, split: str, index: int, crack_free: bool) -> RenderedSample:
     rng = np.random.default_rng([spec.seed, _IMAGE_STREAM, _split_index(split), index])
     n_cracks = 0 if crack_free else int(rng.integers(1, spec.max_cracks_per_image + 1))
+    scene_rng = np.random.default_rng([spec.seed, _SCENE_STREAM, _split_index(split), index])
     image, masks = render_crack_image(
         rng,
         spec.image_width,
@@ -435,6 +458,9 @@ def _render_indexed(spec: SyntheticSpec, split: str, index: int, crack_free: boo
         n_cracks=n_cracks,
         min_width=spec.min_width,
         max_width=spec.max_width,
+        scene_rng=scene_rng,
+        asphalt=bool(scene_rng.random() < spec.asphalt_fraction),
+        distractors=int(scene_rng.integers(0, spec.max_distractors + 1)),
     )
     n_classes = len(spec.class_names)
     class_ids = [int(rng.integers(n_classes)) if n_classes > 1 else 0 for _ in masks]

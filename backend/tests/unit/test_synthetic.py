@@ -396,3 +396,36 @@ def test_ultralytics_accepts_the_dataset_and_both_zip_layouts(
             assert counts["corrupt"] == 0
             assert counts["empty"] == dataset.crack_free_images[split]
             assert counts["segments"] == dataset.instances[split]
+
+
+# --------------------------------------------------------------------------------------------------
+# Scene variety: asphalt and unlabelled distractors
+# --------------------------------------------------------------------------------------------------
+
+
+def test_distractors_and_asphalt_change_the_pixels_but_never_the_labels() -> None:
+    plain = SyntheticSpec(seed=3, train=8, val=0, test=0, image_size=128)
+    varied = replace(plain, asphalt_fraction=1.0, max_distractors=3)
+    changed = 0
+    for index in range(plain.train):
+        a, b = render_sample(plain, "train", index), render_sample(varied, "train", index)
+        assert len(a.masks) == len(b.masks)
+        for mask_a, mask_b, poly_a, poly_b in zip(a.masks, b.masks, a.polygons, b.polygons, strict=True):
+            assert np.array_equal(mask_a, mask_b) and np.array_equal(poly_a, poly_b)
+        changed += int(not np.array_equal(a.image, b.image))
+    assert changed == plain.train  # every image is on asphalt now
+
+
+def test_asphalt_is_darker_than_concrete() -> None:
+    concrete = SyntheticSpec(seed=4, train=6, val=0, test=0, image_size=96, crack_free_fraction=1.0)
+    asphalt = replace(concrete, asphalt_fraction=1.0)
+    mean = lambda spec: np.mean([render_sample(spec, "train", i).image.mean() for i in range(6)])  # noqa: E731
+    assert mean(asphalt) < mean(concrete) - 20
+
+
+@pytest.mark.parametrize(
+    "overrides", [{"asphalt_fraction": 1.5}, {"max_distractors": -1}, {"max_distractors": 9}]
+)
+def test_scene_options_are_validated(overrides: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        SyntheticSpec(**overrides)  # type: ignore[arg-type]
