@@ -35,6 +35,7 @@ BoolMask = npt.NDArray[np.bool_]
 Matrix = npt.NDArray[np.float64]
 
 WORK_MAX_SIDE = 1600
+ORB_FEATURES = 5000
 MIN_FEATURES = 40
 MIN_MATCHES = 15
 MIN_INLIERS = 20
@@ -116,13 +117,7 @@ class CrackChange:
     width_change_mm: float | None
     old_severity: str | None
     new_severity: str | None
-
-    @property
-    def length_change_pct(self) -> float | None:
-        if self.status != "matched" or not self.old_length_px or self.length_change_px is None:
-            return None
-        before = self.new_length_px - self.length_change_px if self.new_length_px is not None else None
-        return 100.0 * self.length_change_px / before if before else None
+    length_change_pct: float | None = None  # relative to the old length
 
 
 @dataclass(frozen=True)
@@ -153,7 +148,7 @@ def register(old_bgr: BGRImage, new_bgr: BGRImage) -> Registration:
     """The homography taking the old photo onto the new one, or AlignmentFailed with the reason."""
     old_grey, old_factor = _working_grey(old_bgr, "old")
     new_grey, new_factor = _working_grey(new_bgr, "new")
-    detector = cv2.AKAZE_create()  # type: ignore[attr-defined]
+    detector = cv2.ORB_create(nfeatures=ORB_FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=10)
     old_points, old_desc = _features(detector, old_grey, "old")
     new_points, new_desc = _features(detector, new_grey, "new")
     pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(old_desc, new_desc, k=2)
@@ -162,8 +157,8 @@ def register(old_bgr: BGRImage, new_bgr: BGRImage) -> Registration:
         raise AlignmentFailed(
             f"Only {len(good)} features match between the photos: they do not seem to show the same element."
         )
-    src = np.array([old_points[m.queryIdx] for m in good])
-    dst = np.array([new_points[m.trainIdx] for m in good])
+    src = np.array([old_points[m.queryIdx] for m in good], dtype=np.float64)
+    dst = np.array([new_points[m.trainIdx] for m in good], dtype=np.float64)
     found, inlier_mask = cv2.findHomography(src, dst, cv2.USAC_MAGSAC, RANSAC_THRESHOLD_PX, maxIters=10000)
     inliers = int(inlier_mask.sum()) if inlier_mask is not None else 0
     if found is None or inliers < MIN_INLIERS or inliers < MIN_INLIER_RATIO * len(good):
@@ -232,7 +227,7 @@ def _rms_error(homography: Matrix, src: Matrix, dst: Matrix) -> float:
 def _check_shape(homography: Matrix, old_size: tuple[int, int]) -> tuple[float, float]:
     """(scale, rotation) at the old photo's centre; AlignmentFailed for a folding or extreme mapping."""
     width, height = old_size
-    corners = np.array([[0, 0], [width, 0], [width, height], [0, height]]).reshape(-1, 1, 2)
+    corners = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float64).reshape(-1, 1, 2)
     mapped = cv2.perspectiveTransform(corners, homography).reshape(-1, 2)
     if not cv2.isContourConvex(mapped.astype(np.float32).reshape(-1, 1, 2)):
         raise AlignmentFailed(
@@ -240,7 +235,9 @@ def _check_shape(homography: Matrix, old_size: tuple[int, int]) -> tuple[float, 
         )
     area_ratio = abs(cv2.contourArea(mapped.astype(np.float32))) / float(width * height)
     cx, cy = width / 2.0, height / 2.0
-    centre = cv2.perspectiveTransform(np.array([[[cx, cy], [cx + 1, cy], [cx, cy + 1]]]), homography)[0]
+    centre = cv2.perspectiveTransform(
+        np.array([[[cx, cy], [cx + 1, cy], [cx, cy + 1]]], dtype=np.float64), homography
+    )[0]
     jacobian = np.stack([centre[1] - centre[0], centre[2] - centre[0]], axis=1)
     determinant = float(np.linalg.det(jacobian))
     if determinant <= 0:
@@ -337,7 +334,8 @@ def _warp_mask(mask: BoolMask, registration: Registration) -> _Placed:
     """The old mask in new-photo pixels, warping only its bounding box (no full-size canvas per crack)."""
     source = _crop(mask)
     h, w = source.data.shape
-    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]]) + np.array([source.x0, source.y0])
+    sx, sy = source.x0, source.y0
+    corners = np.array([[sx, sy], [sx + w, sy], [sx + w, sy + h], [sx, sy + h]], dtype=np.float64)
     mapped = registration.map_points(corners)
     new_w, new_h = registration.new_size
     x0, y0 = (max(0, math.floor(v) - 1) for v in mapped.min(axis=0))
@@ -348,7 +346,7 @@ def _warp_mask(mask: BoolMask, registration: Registration) -> _Placed:
     local = (
         np.array([[1.0, 0, -x0], [0, 1.0, -y0], [0, 0, 1.0]])
         @ registration.homography
-        @ np.array([[1.0, 0, source.x0], [0, 1.0, source.y0], [0, 0, 1.0]])
+        @ np.array([[1.0, 0, sx], [0, 1.0, sy], [0, 0, 1.0]])
     )
     warped = cv2.warpPerspective(
         source.data.astype(np.uint8) * 255, local, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR
@@ -401,6 +399,7 @@ def _matched_change(
     before, after = old_m[old_index], new_m[new_index]
     ys, xs = np.nonzero(old_masks[old_index])
     scale = registration.local_scale(float(xs.mean()), float(ys.mean()))
+    length_change_px = after["length_px"] - before["length_px"] * scale
     return CrackChange(
         status="matched",
         old_index=old_index,
@@ -410,7 +409,7 @@ def _matched_change(
         new_length_px=after["length_px"],
         old_width_max_px=before["width_max_px"],
         new_width_max_px=after["width_max_px"],
-        length_change_px=round(after["length_px"] - before["length_px"] * scale, 2),
+        length_change_px=round(length_change_px, 2),
         width_change_px=round(after["width_max_px"] - before["width_max_px"] * scale, 2),
         old_length_mm=before["length_mm"],
         new_length_mm=after["length_mm"],
@@ -420,6 +419,7 @@ def _matched_change(
         width_change_mm=round(after["width_max_mm"] - before["width_max_mm"], 3) if in_mm else None,
         old_severity=before["severity"],
         new_severity=after["severity"],
+        length_change_pct=round(100.0 * length_change_px / (before["length_px"] * scale), 1),
     )
 
 

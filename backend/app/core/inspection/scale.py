@@ -111,7 +111,7 @@ def marker_scale(
     """The scale from the largest marker of `dictionary` (or the one with `marker_id`) in the image."""
     side_mm = _checked(marker_side_mm, MARKER_SIDE_MM_RANGE, "marker side (mm)")
     detector = cv2.aruco.ArucoDetector(_dictionary(dictionary), _detector_parameters())
-    corners, ids, rejected = detector.detectMarkers(_grey(image_bgr))
+    corners, ids, _rejected = detector.detectMarkers(_grey(image_bgr))
     found = (
         []
         if ids is None
@@ -120,7 +120,7 @@ def marker_scale(
     if marker_id is not None:
         found = [(i, quad) for i, quad in found if i == marker_id]
     if not found:
-        return ScaleUnavailable("marker", _not_found_reason(dictionary, marker_id, len(rejected)))
+        return ScaleUnavailable("marker", _not_found_reason(dictionary, marker_id))
     found_id, quad = max(found, key=lambda item: _perimeter(item[1]))
     return _marker_estimate(quad, found_id, side_mm, dictionary, len(found), image_bgr.shape[:2])
 
@@ -204,14 +204,12 @@ def _perimeter(quad: npt.NDArray[np.float64]) -> float:
     return float(np.linalg.norm(np.roll(quad, -1, axis=0) - quad, axis=1).sum())
 
 
-def _not_found_reason(dictionary: str, marker_id: int | None, candidates: int) -> str:
+def _not_found_reason(dictionary: str, marker_id: int | None) -> str:
     wanted = f"marker #{marker_id} of {dictionary}" if marker_id is not None else f"{dictionary} marker"
-    if candidates:
-        return (
-            f"No {wanted} could be read: {candidates} marker-like square(s) were found but not decoded "
-            "(partly hidden, blurred, too small, or printed from another dictionary?)."
-        )
-    return f"No {wanted} found in the photo."
+    return (
+        f"No readable {wanted} in the photo: it may be missing, partly hidden, blurred, too small, or "
+        "printed from another dictionary. Set the scale by hand or retake the photo."
+    )
 
 
 # --------------------------------------------------------------------------------------------------
