@@ -136,6 +136,7 @@ class GrowthPair:
     new_masks: list[Mask]  # [the grown crack, the new crack]
     mm_per_px_old: float
     mm_per_px_new: float
+    true_old_length_mm: float
     true_length_change_mm: float
     true_width_change_mm: float
     view: npt.NDArray[np.float64]  # old pixels -> new pixels
@@ -182,6 +183,7 @@ def growth_pair(
         new_masks=new_masks,
         mm_per_px_old=mm_per_px_old,
         mm_per_px_new=mm_per_px_new,
+        true_old_length_mm=old_tip_to_tip * mm_per_px_old,
         true_length_change_mm=(new_tip_to_tip - old_tip_to_tip) * mm_per_px_old,
         true_width_change_mm=(new_width - old_width) * mm_per_px_old,
         view=view,

@@ -102,7 +102,8 @@ def cracks_geojson(images: Iterable[GeoImage], *, include_unlocated: bool = True
             continue
         for crack in image.cracks:
             properties = {**_image_properties(image), **_crack_properties(crack)}
-            features.append({"type": "Feature", "geometry": geometry, "properties": properties})
+            # a fresh geometry per feature: a consumer editing one feature must not move its siblings
+            features.append({"type": "Feature", "geometry": _point(image), "properties": properties})
     return {"type": "FeatureCollection", "features": features}
 
 
