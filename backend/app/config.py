@@ -143,6 +143,10 @@ class Settings(BaseSettings):
         description="CIDRs exempt from the private-address refusal (e.g. a LAN); metadata stays refused",
     )
 
+    # Inspection maps: a Leaflet tile URL template ({z}/{x}/{y}); empty = offline, points on a blank map
+    map_tile_url: str = Field(default="", max_length=500, description="e.g. https://tile.example/{z}/{x}/{y}.png")
+    map_tile_attribution: str = Field(default="", max_length=500)
+
     @model_validator(mode="after")
     def _heartbeat_timeout_covers_beats(self) -> Settings:
         if self.worker_heartbeat_timeout_s < 2 * self.worker_heartbeat_interval_s:

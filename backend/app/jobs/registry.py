@@ -27,6 +27,7 @@ HANDLER_MODULES: list[str] = [
     "app.jobs.training_job",
     "app.jobs.model_jobs",
     "app.jobs.prediction_jobs",
+    "app.jobs.inspection_jobs",
 ]
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from app.api.auth import AccessPolicy
 from app.api.v1.endpoints import auth as auth_endpoints
 from app.api.v1.endpoints import dashboard, datasets, gpu, notifications, system, training, users
+from app.api.v1.endpoints import inspections as inspections_endpoints
 from app.api.v1.endpoints import jobs as jobs_endpoints
 from app.api.v1.endpoints import models as models_endpoints
 from app.api.v1.endpoints import prediction as prediction_endpoints
@@ -34,3 +35,4 @@ api_router.include_router(models_endpoints.router)
 api_router.include_router(jobs_endpoints.router)
 api_router.include_router(prediction_endpoints.router)
 api_router.include_router(prediction_endpoints.history_router)
+api_router.include_router(inspections_endpoints.router)
