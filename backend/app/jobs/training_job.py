@@ -11,21 +11,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.core.families.registry import families, family_of_architecture, require_architecture
 from app.core.training import events
 from app.core.training.base import (
-    BatchProgress,
-    EpochResult,
     KeptFile,
-    SavedCheckpoint,
     Trainer,
     TrainingError,
     TrainingOutcome,
@@ -34,33 +29,24 @@ from app.core.training.base import (
 )
 from app.core.training.config import TrainingConfig, resolve_device
 from app.core.training.offline import prepare_ultralytics_env
-from app.db.base import new_id, utcnow
+from app.db.base import new_id
 from app.db.session import session_scope
-from app.db.tables import Checkpoint, EpochMetric, Model, TrainingSession
+from app.domain.errors import AppError
+from app.domain.status import ACTIVE_STATUSES, SessionStatus
 from app.jobs.context import JobContext, JobStopped
 from app.jobs.registry import JobSnapshot, job_handler
+from app.jobs.training_recorder import (
+    TrainingRecorder,
+    kept_summary,
+    primary_metric_value,
+    replace_checkpoint_rows,
+)
 from app.repositories import training as repo
-from app.services import training as service
-from app.services.errors import AppError
-
-PROGRESS_INTERVAL_S = 0.5
-
-
-def _relative(settings: Settings, path: Path) -> str:
-    return str(path.resolve().relative_to(settings.data_dir.resolve()))
-
-
-def primary_metric_value(metrics: dict[str, float]) -> float | None:
-    """Mask mAP50-95; box mAP50-95 for detection models (they have no mask metrics)."""
-    value = metrics.get(events.PRIMARY_METRIC)
-    return value if value is not None else metrics.get("box_map50_95")
-
-
-def _epoch_metrics(db: Any, session_id: str, epoch: int) -> dict[str, float]:
-    row = db.scalar(
-        select(EpochMetric).where(EpochMetric.session_id == session_id, EpochMetric.epoch == epoch)
-    )
-    return dict(row.metrics) if row is not None else {}
+from app.repositories.training import ModelRow, SessionRow
+from app.services.training.resolution import resolve_dataset, resolve_start_weights, write_run_data_yaml
+from app.services.training.state import add_log, log_tail_text, mark_lost, set_state
+from app.utils.clock import utc_now
+from app.utils.paths import relative_posix
 
 
 def _prune_dataset_caches(settings: Settings) -> None:
@@ -80,162 +66,6 @@ def _prune_dataset_caches(settings: Settings) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 entry.unlink(missing_ok=True)
-
-
-class TrainingRecorder:
-    """The TrainingListener of a job: persists every report as events, metrics and checkpoints."""
-
-    def __init__(self, settings: Settings, session_id: str, ctx: JobContext, config: TrainingConfig) -> None:
-        self.settings = settings
-        self.url = settings.resolved_database_url
-        self.session_id = session_id
-        self.ctx = ctx
-        self.config = config
-        self._progress_at = 0.0
-
-    def on_log(self, message: str, level: str = "info") -> None:
-        with session_scope(self.url) as db:
-            service.add_log(db, self.session_id, message, level)
-        self.ctx.log(message)
-
-    def on_start(self, epochs: int, start_epoch: int, batches: int) -> None:
-        with session_scope(self.url) as db:
-            session = db.get(TrainingSession, self.session_id)
-            if session is not None:
-                session.total_epochs = epochs
-                session.current_epoch = start_epoch
-                session.heartbeat_at = utcnow()
-        where = f"resuming at epoch {start_epoch + 1}" if start_epoch else "starting at epoch 1"
-        self.on_log(f"Training {epochs} epochs of {batches} batches, {where}")
-
-    def on_batch(self, progress: BatchProgress) -> None:
-        now = time.monotonic()
-        last_of_epoch = progress.batch >= progress.batches
-        if not last_of_epoch and now - self._progress_at < PROGRESS_INTERVAL_S:
-            return
-        self._progress_at = now
-        payload = {
-            "current_epoch": progress.epoch,
-            "total_epochs": progress.epochs,
-            "current_batch": progress.batch,
-            "total_batches": progress.batches,
-            "progress_percent": progress.percent,
-            "estimated_time_remaining": progress.eta_s,
-            "elapsed": progress.elapsed_s,
-            "losses": {k.removesuffix("_loss"): v for k, v in progress.losses.items()},
-        }
-        with session_scope(self.url) as db:
-            repo.add_event(db, self.session_id, events.PROGRESS, payload)
-            session = db.get(TrainingSession, self.session_id)
-            if session is not None:
-                session.progress = progress.percent / 100.0
-                session.heartbeat_at = utcnow()
-        self.ctx.progress(progress.percent / 100.0, f"epoch {progress.epoch}/{progress.epochs}")
-
-    def on_epoch(self, result: EpochResult) -> None:
-        metrics = result.metrics
-        payload = {
-            "epoch": result.epoch,
-            "total_epochs": result.epochs,
-            "is_best": result.is_best,
-            "train_loss": metrics.get("train_loss"),
-            "val_loss": metrics.get("val_loss"),
-            "val_map": primary_metric_value(metrics),
-            "learning_rate": metrics.get("lr"),
-            "epoch_time": metrics.get("epoch_time"),
-            "timestamp": datetime.fromtimestamp(result.ended_at, UTC).isoformat(),
-            "ended_at": result.ended_at,
-            "cpu_time": result.cpu_time_s,
-            "metrics": metrics,
-        }
-        with session_scope(self.url) as db:
-            repo.upsert_epoch_metric(db, self.session_id, result.epoch, metrics)
-            repo.add_event(db, self.session_id, events.METRICS, payload)
-            session = db.get(TrainingSession, self.session_id)
-            if session is not None:
-                session.current_epoch = result.epoch
-                session.total_epochs = result.epochs
-                session.progress = result.epoch / max(1, result.epochs)
-                session.heartbeat_at = utcnow()
-                if result.is_best:
-                    session.best_epoch = result.epoch
-                    session.best_metric = primary_metric_value(metrics)
-        self.ctx.progress(
-            result.epoch / max(1, result.epochs), f"epoch {result.epoch}/{result.epochs}", force=True
-        )
-
-    def on_checkpoint(self, checkpoint: SavedCheckpoint) -> None:
-        size = checkpoint.path.stat().st_size if checkpoint.path.is_file() else 0
-        with session_scope(self.url) as db:
-            row = repo.add_checkpoint(
-                db,
-                self.session_id,
-                epoch=checkpoint.epoch,
-                path=_relative(self.settings, checkpoint.path),
-                metrics=checkpoint.metrics,
-                is_best=checkpoint.is_best,
-                size_bytes=size,
-            )
-            repo.add_event(
-                db,
-                self.session_id,
-                events.CHECKPOINT,
-                {
-                    "checkpoint_id": row.id,
-                    "epoch": checkpoint.epoch,
-                    "is_best": checkpoint.is_best,
-                    "size_bytes": size,
-                },
-            )
-            pruned = repo.checkpoints_to_prune(
-                repo.checkpoints(db, self.session_id), self.config.keep_last_checkpoints
-            )
-            paths = [self.settings.data_dir / p.path for p in pruned]
-            for row in pruned:
-                db.delete(row)
-        for path in paths:
-            path.unlink(missing_ok=True)
-
-    def should_stop(self) -> bool:
-        return self.ctx.should_stop()
-
-    def record_kept_files(self, kept: list[KeptFile]) -> None:
-        """The run's checkpoint rows become exactly the files it keeps, with their sizes (trainers that
-        tidy their run folder themselves; see Trainer.tidy_run)."""
-        with session_scope(self.url) as db:
-            session = db.get(TrainingSession, self.session_id)
-            if session is None:
-                return
-            replace_checkpoint_rows(self.settings, db, session, kept)
-            service.add_log(db, self.session_id, kept_summary(kept))
-        self.ctx.log(kept_summary(kept))
-
-
-def replace_checkpoint_rows(
-    settings: Settings, db: Any, session: TrainingSession, kept: list[KeptFile]
-) -> None:
-    """Checkpoint rows for the files a run keeps: the best weights at the best epoch, the resumable
-    checkpoint at the last finished one."""
-    db.execute(delete(Checkpoint).where(Checkpoint.session_id == session.id))
-    for item in kept:
-        epoch = (session.best_epoch if item.role == "best" else None) or session.current_epoch
-        db.add(
-            Checkpoint(
-                session_id=session.id,
-                epoch=epoch,
-                path=_relative(settings, item.path),
-                metrics=_epoch_metrics(db, session.id, epoch),
-                is_best=item.role == "best",
-                size_bytes=item.path.stat().st_size if item.path.is_file() else 0,
-            )
-        )
-
-
-def kept_summary(kept: list[KeptFile]) -> str:
-    files = [
-        f"{item.path.name} ({item.path.stat().st_size / 1e6:.0f} MB)" for item in kept if item.path.is_file()
-    ]
-    return f"Kept on disk: {', '.join(files) or 'nothing'}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -274,9 +104,9 @@ def _already_trained(settings: Settings, session_id: str, epochs: int) -> bool:
 def _reset_progress(settings: Settings, session_id: str) -> None:
     """A fresh start: forget epochs of an attempt that finished none (nothing resumable)."""
     with session_scope(settings.resolved_database_url) as db:
-        db.execute(delete(EpochMetric).where(EpochMetric.session_id == session_id))
-        db.execute(delete(Checkpoint).where(Checkpoint.session_id == session_id))
-        session = db.get(TrainingSession, session_id)
+        repo.delete_epoch_metrics(db, session_id)
+        repo.delete_checkpoints(db, session_id)
+        session = repo.get_session(db, session_id)
         if session is not None:
             session.current_epoch, session.progress = 0, 0.0
             session.best_epoch = session.best_metric = None
@@ -295,14 +125,14 @@ def prepare_request(
     trainer = family.trainer_class()
     run_dir = settings.runs_dir / session_id
     with session_scope(settings.resolved_database_url) as db:
-        dataset = service.resolve_dataset(settings, db, dataset_id)
+        dataset = resolve_dataset(settings, db, dataset_id)
         last = trainer.last_checkpoint(run_dir) if resume else None
-        weights = None if last else service.resolve_start_weights(settings, db, config)
+        weights = None if last else resolve_start_weights(settings, db, config)
     try:
         device = resolve_device(config.device, _gpu_count())
     except ValueError as exc:
         raise TrainingError(f"device: {exc}") from exc
-    data_yaml = service.write_run_data_yaml(dataset, run_dir)
+    data_yaml = write_run_data_yaml(dataset, run_dir)
     if last is None:
         if resume:
             recorder.on_log("No finished epoch to resume from: starting from the beginning", "warning")
@@ -355,13 +185,14 @@ def _model_weights(settings: Settings, request: TrainingRequest, best: Path) -> 
 
 def _register_model(
     settings: Settings,
-    db: Any,
-    session: TrainingSession,
+    db: Session,
+    session: SessionRow,
     request: TrainingRequest,
     target: Path,
     metrics: dict[str, float],
-) -> Model:
-    model = Model(
+) -> ModelRow:
+    return repo.new_model(
+        db,
         id=target.parent.name,
         name=session.name,
         source="trained",
@@ -370,14 +201,12 @@ def _register_model(
         task=require_architecture(session.model_arch).task,
         class_names=request.class_names,
         image_size=request.config.image_size,
-        path=_relative(settings, target),
+        path=relative_posix(target, settings.data_dir),
         size_bytes=target.stat().st_size,
         metrics=metrics,
         dataset_id=session.dataset_id,
         session_id=session.id,
     )
-    db.add(model)
-    return model
 
 
 def _complete(
@@ -408,13 +237,13 @@ def _record_completion(
     kept: list[KeptFile] | None,
 ) -> dict[str, Any]:
     with session_scope(settings.resolved_database_url) as db:
-        session = db.get(TrainingSession, session_id)
+        session = repo.get_session(db, session_id)
         assert session is not None
         if outcome is not None and outcome.best_epoch is not None:
             session.best_epoch = outcome.best_epoch
         metrics = (outcome.final_metrics if outcome else {}) or {}
         if not metrics and session.best_epoch is not None:  # the best epoch came before a resume
-            metrics = _epoch_metrics(db, session_id, session.best_epoch)
+            metrics = repo.epoch_metric_values(db, session_id, session.best_epoch)
         model = _register_model(settings, db, session, request, target, metrics)
         if primary_metric_value(metrics) is not None:
             session.best_metric = primary_metric_value(metrics)
@@ -433,45 +262,45 @@ def _record_completion(
         repo.add_event(db, session_id, events.COMPLETE, payload)
         if kept is not None:
             replace_checkpoint_rows(settings, db, session, kept)
-            service.add_log(db, session_id, kept_summary(kept))
-        service.add_log(
+            add_log(db, session_id, kept_summary(kept))
+        add_log(
             db,
             session_id,
             f"Completed: best epoch {session.best_epoch}, mask mAP50-95 "
             f"{session.best_metric}; registered model {model.id}",
         )
-        service.set_state(db, session, events.COMPLETED, "Training completed")
+        set_state(db, session, SessionStatus.COMPLETED, "Training completed")
     return {"model_id": model.id, "best_epoch": payload["best_epoch"], "best_map": payload["best_map"]}
 
 
 def _finish(
-    settings: Settings, session_id: str, status: str, message: str, *, code: str | None = None
+    settings: Settings, session_id: str, status: SessionStatus, message: str, *, code: str | None = None
 ) -> None:
     with session_scope(settings.resolved_database_url) as db:
-        session = db.get(TrainingSession, session_id)
+        session = repo.get_session(db, session_id)
         if session is None:
             return
-        if status == events.FAILED:
-            tail = service.log_tail_text(db, session_id)
+        if status == SessionStatus.FAILED:
+            tail = log_tail_text(db, session_id)
             session.error = message + (f"\nLast log lines:\n{tail}" if tail else "")
             repo.add_event(db, session_id, events.ERROR, {"message": message, "code": code or "error"})
-            service.add_log(db, session_id, message, "error")
-        service.set_state(db, session, status, message)
+            add_log(db, session_id, message, "error")
+        set_state(db, session, status, message)
 
 
 def _claim(
     settings: Settings, session_id: str, ctx: JobContext, resume: bool
 ) -> tuple[TrainingConfig, str] | None:
     with session_scope(settings.resolved_database_url) as db:
-        session = db.get(TrainingSession, session_id)
-        if session is None or session.status not in events.ACTIVE_STATES or session.dataset_id is None:
+        session = repo.get_session(db, session_id)
+        if session is None or session.status not in ACTIVE_STATUSES or session.dataset_id is None:
             return None
-        session.started_at = session.started_at or utcnow()
-        session.heartbeat_at = utcnow()
+        session.started_at = session.started_at or utc_now()
+        session.heartbeat_at = utc_now()
         session.worker = f"job:{ctx.job_id}"
         session.error = None
         message = "Resumed" if resume else "Started"
-        service.set_state(db, session, events.RUNNING, f"{message} (worker process {os.getpid()})")
+        set_state(db, session, SessionStatus.RUNNING, f"{message} (worker process {os.getpid()})")
         return TrainingConfig.model_validate(session.config), session.dataset_id
 
 
@@ -480,7 +309,7 @@ def on_training_lost(settings: Settings, job: JobSnapshot, reason: str, interrup
     while it ran (interrupted: resumable from the last finished epoch)."""
     session_id = str(job.params.get("session_id") or job.subject_id or "")
     if session_id:
-        service.mark_lost(settings, session_id, reason, interrupted=interrupted, job_id=job.id)
+        mark_lost(settings, session_id, reason, interrupted=interrupted, job_id=job.id)
 
 
 @job_handler("training", queue="gpu", on_lost=on_training_lost)
@@ -516,11 +345,17 @@ def run_training(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any] | No
         _tidy(trainer, run_dir, recorder, completed=False)
         message = str(exc.detail if isinstance(exc, AppError) else exc)
         code = "out_of_memory" if "out of memory" in message else "invalid"
-        _finish(settings, session_id, events.FAILED, message, code=code)
+        _finish(settings, session_id, SessionStatus.FAILED, message, code=code)
         raise
     except BaseException as exc:
         _tidy(trainer, run_dir, recorder, completed=False)
-        _finish(settings, session_id, events.FAILED, f"{type(exc).__name__}: {exc}"[:2000], code="exception")
+        _finish(
+            settings,
+            session_id,
+            SessionStatus.FAILED,
+            f"{type(exc).__name__}: {exc}"[:2000],
+            code="exception",
+        )
         raise
     return result
 
@@ -545,7 +380,7 @@ def _tidy(trainer: type[Trainer], run_dir: Path, recorder: TrainingRecorder, *, 
 
 def _stopped(settings: Settings, session_id: str) -> None:
     with session_scope(settings.resolved_database_url) as db:
-        session = db.get(TrainingSession, session_id)
+        session = repo.get_session(db, session_id)
         done = session.current_epoch if session else 0
         total = session.total_epochs if session else 0
     message = (
@@ -553,4 +388,4 @@ def _stopped(settings: Settings, session_id: str) -> None:
         if done
         else "Stopped before the first epoch finished; resume starts from the beginning"
     )
-    _finish(settings, session_id, events.STOPPED, message)
+    _finish(settings, session_id, SessionStatus.STOPPED, message)

@@ -11,9 +11,17 @@ from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.core.training import events
-from app.db.tables import Checkpoint, EpochMetric, Job, TrainingEvent, TrainingSession
+from app.db.tables import Checkpoint, Dataset, EpochMetric, Job, Model, TrainingEvent, TrainingSession
 
 TRAINING_JOB_KIND = "training"
+
+# The rows services read (services never import the ORM tables themselves).
+SessionRow = TrainingSession
+EventRow = TrainingEvent
+EpochMetricRow = EpochMetric
+CheckpointRow = Checkpoint
+DatasetRow = Dataset
+ModelRow = Model
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,44 @@ class SessionFilters:
 
 def get_session(db: Session, session_id: str) -> TrainingSession | None:
     return db.get(TrainingSession, session_id)
+
+
+def new_session(db: Session, **fields: Any) -> TrainingSession:
+    """A new session row, flushed (its id is set)."""
+    session = TrainingSession(**fields)
+    db.add(session)
+    db.flush()
+    return session
+
+
+def delete_session(db: Session, session: TrainingSession) -> None:
+    db.delete(session)
+
+
+def get_dataset(db: Session, dataset_id: str) -> Dataset | None:
+    return db.get(Dataset, dataset_id)
+
+
+def get_model(db: Session, model_id: str) -> Model | None:
+    return db.get(Model, model_id)
+
+
+def dataset_names(db: Session, ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    return dict(db.execute(select(Dataset.id, Dataset.name).where(Dataset.id.in_(list(ids)))).tuples().all())
+
+
+def new_model(db: Session, **fields: Any) -> Model:
+    """A model registered by a completed session."""
+    model = Model(**fields)
+    db.add(model)
+    return model
+
+
+def model_of_session(db: Session, session_id: str) -> str | None:
+    """The id of the model a session registered, if any."""
+    return db.scalar(select(Model.id).where(Model.session_id == session_id).limit(1))
 
 
 def _filtered(query: Select[Any], filters: SessionFilters) -> Select[Any]:
@@ -152,6 +198,18 @@ def upsert_epoch_metric(db: Session, session_id: str, epoch: int, metrics: dict[
     db.add(EpochMetric(session_id=session_id, epoch=epoch, metrics=metrics))
 
 
+def epoch_metric_values(db: Session, session_id: str, epoch: int) -> dict[str, float]:
+    """The metrics of one epoch ({} when it has none)."""
+    row = db.scalar(
+        select(EpochMetric).where(EpochMetric.session_id == session_id, EpochMetric.epoch == epoch)
+    )
+    return dict(row.metrics) if row is not None else {}
+
+
+def delete_epoch_metrics(db: Session, session_id: str) -> None:
+    db.execute(delete(EpochMetric).where(EpochMetric.session_id == session_id))
+
+
 def epoch_metrics(db: Session, session_id: str, last_n: int | None = None) -> list[EpochMetric]:
     query = select(EpochMetric).where(EpochMetric.session_id == session_id)
     if last_n is not None:
@@ -175,12 +233,23 @@ def metrics_for_sessions(db: Session, session_ids: Sequence[str]) -> dict[str, l
 # -- checkpoints -----------------------------------------------------------------------------------
 
 
+def delete_checkpoints(db: Session, session_id: str) -> None:
+    db.execute(delete(Checkpoint).where(Checkpoint.session_id == session_id))
+
+
 def checkpoints(db: Session, session_id: str) -> list[Checkpoint]:
     return list(
         db.scalars(
             select(Checkpoint).where(Checkpoint.session_id == session_id).order_by(Checkpoint.epoch)
         ).all()
     )
+
+
+def insert_checkpoint(db: Session, session_id: str, **fields: Any) -> Checkpoint:
+    """A checkpoint row as given (several rows may share an epoch: best weights and resume point)."""
+    row = Checkpoint(session_id=session_id, **fields)
+    db.add(row)
+    return row
 
 
 def add_checkpoint(

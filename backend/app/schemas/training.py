@@ -202,8 +202,10 @@ class ArchitecturesResponse(BaseModel):
 
     reference_classes: int = Field(description="Parameters/GFLOPs are for this many classes")
     reference_image_size: int
-    ultralytics_version: str
-    rfdetr_version: str | None = None
+    ultralytics_version: str = Field(deprecated=True, description="Kept for old clients: see `families`")
+    rfdetr_version: str | None = Field(
+        default=None, deprecated=True, description="Kept for old clients: see `families`"
+    )
     items: list[ArchitectureOut]
     families: list[FamilyOut] = Field(default_factory=list, description="The model families, in order")
 
@@ -214,12 +216,14 @@ class TrainingDefaults(BaseModel):
     gpu_count: int
     devices: list[str] = Field(description="Valid device choices on this machine")
     online: bool = Field(
-        description="Official weights can be downloaded (else they must be in models/official)"
+        description="Official weights can be downloaded (else they must be where their family looks)"
     )
-    official_weights_dir: str = Field(description="Relative to the data directory")
+    official_weights_dir: str = Field(
+        description="The first family's official weights folder, relative to the data directory"
+    )
     primary_metric: str
     rfdetr_weights_dir: str = Field(
-        default="", description="RF-DETR's weights cache on the server ($RF_HOME, else ~/.roboflow/models)"
+        default="", deprecated=True, description="Kept for old clients: see `families[].weights_location`"
     )
     framework_defaults: dict[str, dict[str, Any]] = Field(
         default_factory=dict,

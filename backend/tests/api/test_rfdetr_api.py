@@ -18,7 +18,7 @@ from app.core.families.rfdetr.trainer import RFDETRTrainer, flat_metrics
 from app.core.training.config import TrainingConfig
 from app.db.session import session_scope
 from app.db.tables import Model
-from app.services.training import resolve_start_weights
+from app.services.training.resolution import resolve_start_weights
 from tests.helpers.training import add_dataset, tiny_config
 
 API = "/api/v1/training"

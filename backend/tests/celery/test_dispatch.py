@@ -105,7 +105,10 @@ def test_a_training_job_sees_one_gpu_when_a_live_slot_owns_one(redis_settings: S
     redis.set(SLOT_KEY_PREFIX + "box:gpu1", json.dumps({**_slot("box:gpu1", "gpu"), "gpu": "1"}), px=5000)
     assert slot_gpu_count(redis_settings) == 1
     # the training form and its validation follow the workers' GPUs, not the API host's (none here)
-    from app.services.training import defaults, validate_device
+    from app.jobs.celery_runner import CeleryRunner
+    from app.services.training.catalogue import defaults
+    from app.services.training.resolution import validate_device
 
-    assert "0" in defaults(redis_settings).devices
-    assert validate_device(redis_settings, "0") == "0"
+    runner = CeleryRunner(redis_settings)
+    assert "0" in defaults(redis_settings, runner).devices
+    assert validate_device(runner, "0") == "0"

@@ -19,10 +19,10 @@ from app.core.monitoring.history import HistoryPoint, combine
 from app.core.monitoring.nvml import NvmlAdapter
 from app.core.monitoring.sampler import Sampler
 from app.core.monitoring.thresholds import Thresholds, ThresholdWatch
-from app.core.training import events
 from app.db.base import utcnow
 from app.db.session import session_scope
 from app.db.tables import Job, Model, TrainingSession
+from app.domain.status import SessionStatus
 from app.jobs.celery_runner import CeleryRunner
 from app.jobs.live import LiveRelay, RemoteHost, redact_url
 from app.jobs.runner import LocalRunner, forget_runner, get_runner, gpu_count
@@ -199,7 +199,7 @@ def test_job_inputs_are_checked_against_what_the_database_recorded(settings: Set
             framework="ultralytics",
             model_arch="yolov8n-seg",
             config={"weights": model.id},
-            status=events.INTERRUPTED,
+            status=SessionStatus.INTERRUPTED,
             current_epoch=3,
         )
         db.add(session)
@@ -230,7 +230,7 @@ def _running_session_job(settings: Settings, slot: str, heartbeat_age_s: float) 
         session = TrainingSession(
             name="remote", dataset_id=dataset, framework="ultralytics", model_arch="yolov8n-seg"
         )
-        session.status = events.RUNNING
+        session.status = SessionStatus.RUNNING
         db.add(session)
         db.flush()
         job = Job(
@@ -263,7 +263,7 @@ def test_a_silent_slot_interrupts_its_job_and_the_session_becomes_resumable(sett
         assert job is not None and session is not None
         assert (job.status, job.stop_requested) == ("interrupted", True)
         assert "worker slot box:gpu0 stopped answering (no heartbeat for 10 s" in (job.error or "")
-        assert session.status == events.INTERRUPTED and "Resume it" in (session.error or "")
+        assert session.status == SessionStatus.INTERRUPTED and "Resume it" in (session.error or "")
         statuses = {j.id: j.status for j in db.query(Job).filter(Job.id.in_([alive_id, reported_id]))}
     assert statuses == {alive_id: "running", reported_id: "running"}
 
@@ -273,7 +273,7 @@ def test_stopping_a_node_interrupts_what_its_slots_ran(settings: Settings) -> No
     assert interrupt_jobs_of(settings, ["box:gpu0", "box:cpu0"], "worker box was stopped") == [job_id]
     with session_scope(settings.resolved_database_url) as db:
         session = db.get(TrainingSession, session_id)
-        assert session is not None and session.status == events.INTERRUPTED
+        assert session is not None and session.status == SessionStatus.INTERRUPTED
         assert "worker box was stopped" in (session.error or "")
 
 

@@ -19,17 +19,7 @@ COMPLETE: Final = "training_complete"  # {best_map, best_epoch, total_epochs, ch
 ERROR: Final = "error"  # {message, code}
 EVENT_TYPES: Final = (STATE, PROGRESS, METRICS, LOG, CHECKPOINT, COMPLETE, ERROR)
 
-# Session states
-QUEUED: Final = "queued"
-RUNNING: Final = "running"
-COMPLETED: Final = "completed"
-FAILED: Final = "failed"
-STOPPED: Final = "stopped"
-INTERRUPTED: Final = "interrupted"
-CANCELLED: Final = "cancelled"
-ACTIVE_STATES: Final = frozenset({QUEUED, RUNNING})
-FINISHED_STATES: Final = frozenset({COMPLETED, FAILED, STOPPED, INTERRUPTED, CANCELLED})
-RESUMABLE_STATES: Final = frozenset({STOPPED, INTERRUPTED, FAILED})
+# Session states: app/domain/status.py (SessionStatus).
 
 LOSS_PARTS: Final = ("box", "seg", "cls", "dfl")
 _VALIDATION_METRICS: Final = {

@@ -6,8 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 from fastapi.responses import Response
 
-from app.api.deps import SettingsDep
-from app.repositories.training import SessionFilters
+from app.api.deps import RunnerDep, SettingsDep
 from app.schemas.common import MAX_INT32, ErrorResponse, Page
 from app.schemas.training import (
     ArchitecturesResponse,
@@ -23,7 +22,7 @@ from app.schemas.training import (
     TrainingSessionDetail,
     TrainingSessionSummary,
 )
-from app.services import training as service
+from app.services.training import catalogue, sessions, state
 
 router = APIRouter(prefix="/training", tags=["training"])
 
@@ -47,8 +46,10 @@ CREATE_ERRORS: dict[int | str, dict[str, object]] = {
     summary="Queue a new training session",
     responses=CREATE_ERRORS,
 )
-def create_session(body: TrainingSessionCreate, settings: SettingsDep) -> TrainingSessionDetail:
-    return service.create_session(settings, body)
+def create_session(
+    body: TrainingSessionCreate, settings: SettingsDep, runner: RunnerDep
+) -> TrainingSessionDetail:
+    return sessions.create_session(settings, runner, body)
 
 
 @router.get("/sessions", response_model=Page[TrainingSessionSummary], summary="List training sessions")
@@ -65,15 +66,17 @@ def list_sessions(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[TrainingSessionSummary]:
-    filters = SessionFilters(
+    return sessions.list_sessions(
+        settings,
         statuses=tuple(status_ or ()),
         dataset_id=dataset_id,
         model_arch=model_arch,
         created_after=created_after,
         created_before=created_before,
         search=q,
+        offset=offset,
+        limit=limit,
     )
-    return service.list_sessions(settings, filters, offset=offset, limit=limit)
 
 
 @router.get(
@@ -83,7 +86,7 @@ def list_sessions(
     responses=ERRORS,
 )
 def get_session(session_id: SessionId, settings: SettingsDep) -> TrainingSessionDetail:
-    return service.get_session(settings, session_id)
+    return sessions.get_session(settings, session_id)
 
 
 @router.delete(
@@ -93,7 +96,7 @@ def get_session(session_id: SessionId, settings: SettingsDep) -> TrainingSession
     responses=ERRORS,
 )
 def delete_session(session_id: SessionId, settings: SettingsDep) -> DeleteResponse:
-    return service.delete_session(settings, session_id)
+    return sessions.delete_session(settings, session_id)
 
 
 @router.post(
@@ -102,8 +105,8 @@ def delete_session(session_id: SessionId, settings: SettingsDep) -> DeleteRespon
     summary="Stop a running session (resumable) or cancel a queued one",
     responses=ERRORS,
 )
-def stop_session(session_id: SessionId, settings: SettingsDep) -> TrainingSessionDetail:
-    return service.stop_session(settings, session_id)
+def stop_session(session_id: SessionId, settings: SettingsDep, runner: RunnerDep) -> TrainingSessionDetail:
+    return sessions.stop_session(settings, runner, session_id)
 
 
 @router.post(
@@ -112,8 +115,8 @@ def stop_session(session_id: SessionId, settings: SettingsDep) -> TrainingSessio
     summary="Resume a stopped, interrupted or failed session from its last finished epoch",
     responses=ERRORS,
 )
-def resume_session(session_id: SessionId, settings: SettingsDep) -> TrainingSessionDetail:
-    return service.resume_session(settings, session_id)
+def resume_session(session_id: SessionId, settings: SettingsDep, runner: RunnerDep) -> TrainingSessionDetail:
+    return sessions.resume_session(settings, runner, session_id)
 
 
 @router.post(
@@ -122,8 +125,8 @@ def resume_session(session_id: SessionId, settings: SettingsDep) -> TrainingSess
     summary="Cancel a queued session",
     responses=ERRORS,
 )
-def cancel_session(session_id: SessionId, settings: SettingsDep) -> TrainingSessionDetail:
-    return service.cancel_session(settings, session_id)
+def cancel_session(session_id: SessionId, settings: SettingsDep, runner: RunnerDep) -> TrainingSessionDetail:
+    return sessions.cancel_session(settings, runner, session_id)
 
 
 @router.get(
@@ -137,7 +140,7 @@ def get_metrics(
     settings: SettingsDep,
     last_n: Annotated[int | None, Query(ge=1, le=10_000, description="Only the last N epochs")] = None,
 ) -> TrainingMetricsResponse:
-    return service.get_metrics(settings, session_id, last_n)
+    return state.get_metrics(settings, session_id, last_n)
 
 
 @router.get(
@@ -147,7 +150,7 @@ def get_metrics(
     responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}, **ERRORS},
 )
 def get_metrics_csv(session_id: SessionId, settings: SettingsDep) -> Response:
-    filename, text = service.metrics_csv(settings, session_id)
+    filename, text = state.metrics_csv(settings, session_id)
     return Response(
         content=text,
         media_type="text/csv; charset=utf-8",
@@ -166,7 +169,7 @@ def get_logs(
     settings: SettingsDep,
     tail: Annotated[int, Query(ge=1, le=10_000, description="Last N lines")] = 200,
 ) -> LogsResponse:
-    return service.get_logs(settings, session_id, tail)
+    return state.get_logs(settings, session_id, tail)
 
 
 @router.get(
@@ -181,7 +184,7 @@ def get_events(
     after: Annotated[int, Query(ge=0, le=MAX_INT32)] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> EventsResponse:
-    return service.get_events(settings, session_id, after, limit)
+    return state.get_events(settings, session_id, after, limit)
 
 
 @router.get(
@@ -191,7 +194,7 @@ def get_events(
     responses=ERRORS,
 )
 def list_checkpoints(session_id: SessionId, settings: SettingsDep) -> list[CheckpointOut]:
-    return service.list_checkpoints(settings, session_id)
+    return state.list_checkpoints(settings, session_id)
 
 
 @router.get(
@@ -204,7 +207,7 @@ def compare(
     settings: SettingsDep,
     ids: Annotated[str, Query(min_length=1, max_length=400, description="Comma-separated session ids")],
 ) -> CompareResponse:
-    return service.compare_sessions(settings, [part.strip() for part in ids.split(",")])
+    return state.compare_sessions(settings, [part.strip() for part in ids.split(",")])
 
 
 @router.get(
@@ -213,7 +216,7 @@ def compare(
     summary="Trainable architectures with parameters and GFLOPs",
 )
 def architectures(settings: SettingsDep) -> ArchitecturesResponse:
-    return service.architectures(settings)
+    return catalogue.architectures(settings)
 
 
 @router.get(
@@ -221,5 +224,5 @@ def architectures(settings: SettingsDep) -> ArchitecturesResponse:
     response_model=TrainingDefaults,
     summary="Default configuration, augmentation presets and devices",
 )
-def defaults(settings: SettingsDep) -> TrainingDefaults:
-    return service.defaults(settings)
+def defaults(settings: SettingsDep, runner: RunnerDep) -> TrainingDefaults:
+    return catalogue.defaults(settings, runner)

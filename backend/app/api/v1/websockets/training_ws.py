@@ -31,12 +31,13 @@ from sqlalchemy import bindparam, select
 from starlette.websockets import WebSocketState
 
 from app.config import Settings
-from app.core.training import events
 from app.db.session import get_engine, session_scope
 from app.db.tables import TrainingEvent, TrainingSession
+from app.domain.status import FINISHED_STATUSES
 from app.jobs.live import LiveRelay
 from app.repositories import training as repo
-from app.services import training as service
+from app.services.training.sessions import get_session
+from app.services.training.views import event_out
 
 router = APIRouter()
 log = logging.getLogger("app.ws.training")
@@ -58,7 +59,7 @@ _NEW_EVENTS = (
 
 
 def _event_message(event: Any) -> dict[str, Any]:
-    return service.event_out(event).model_dump(mode="json")
+    return event_out(event).model_dump(mode="json")
 
 
 def _row_message(
@@ -112,7 +113,7 @@ class _Tail:
                         queue.put_nowait(message)
                 # The status was read before the events, so a finished status with no new events
                 # means the final events were already delivered.
-                if (status is None or status in events.FINISHED_STATES) and not messages:
+                if (status is None or status in FINISHED_STATUSES) and not messages:
                     for queue in list(self.queues):
                         queue.put_nowait(FINISHED)
                     break
@@ -186,7 +187,7 @@ def _history(settings: Settings, session_id: str, after: int) -> tuple[str | Non
 
 def _status(settings: Settings, session_id: str) -> dict[str, Any] | None:
     try:
-        return service.get_session(settings, session_id).model_dump(mode="json")
+        return get_session(settings, session_id).model_dump(mode="json")
     except Exception:
         return None
 
