@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.db.tables import Notification
 
+# The row type services read (they never import app.db.tables themselves).
+NotificationRow = Notification
+
 
 def insert(session: Session, *, level: str, title: str, message: str, source: str) -> Notification:
     row = Notification(level=level, title=title, message=message, source=source)

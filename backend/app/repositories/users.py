@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.db.tables import ApiToken, AuthSession, User
+
+# The row types services read (they never import app.db.tables themselves).
+UserRow = User
+ApiTokenRow = ApiToken
 
 
 def get(session: Session, user_id: str) -> User | None:
@@ -45,6 +49,18 @@ def insert(
     session.add(row)
     session.flush()
     return row
+
+
+def update_fields(session: Session, user_id: str, **values: object) -> bool:
+    """Updates only the given columns; False when the account no longer exists."""
+    result = session.execute(update(User).where(User.id == user_id).values(**values))
+    return bool(getattr(result, "rowcount", 0))
+
+
+def delete_user(session: Session, row: User) -> None:
+    """The account with its tokens and sessions (ON DELETE CASCADE)."""
+    session.delete(row)
+    session.flush()
 
 
 # API tokens

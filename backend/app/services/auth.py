@@ -1,4 +1,5 @@
-"""Access control: the serving policy, passwords, browser sessions, API tokens and login throttling.
+"""Access control: the serving policy, passwords, browser sessions, request authentication and login
+throttling (the caller's API tokens: api_tokens.py).
 
 Secrets never leave this module except once, to their owner: a session cookie at login, a token's secret
 at creation, the first admin's one-time password on stderr. The database keeps only their hashes.
@@ -15,7 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -23,13 +24,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.config import Settings, auth_enabled, is_loopback_host
-from app.db.base import utcnow
 from app.db.session import session_scope
-from app.db.tables import ApiToken as ApiTokenRow
-from app.db.tables import User as UserRow
-from app.domain.errors import AppError, Conflict, NotFound
+from app.domain.errors import AppError, Conflict
 from app.repositories import users as repo
-from app.schemas.auth import ApiToken, ApiTokenCreate, ApiTokenCreated, Role, User
+from app.repositories.users import UserRow
+from app.schemas.auth import Role, User
+from app.utils.clock import as_utc, as_utc_or_none, utc_now
 
 SESSION_COOKIE = "crackdet_session"
 CSRF_COOKIE = "crackdet_csrf"
@@ -76,11 +76,6 @@ class Principal:
     token_id: str | None = None
 
 
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 # Hashing
 
 
@@ -125,7 +120,7 @@ def to_user(row: UserRow) -> User:
         disabled=row.disabled,
         must_change_password=row.must_change_password,
         created_at=as_utc(row.created_at),
-        last_login_at=as_utc(row.last_login_at) if row.last_login_at else None,
+        last_login_at=as_utc_or_none(row.last_login_at),
     )
 
 
@@ -244,11 +239,19 @@ class LoginResult:
 
 
 def login(
-    db: Session, settings: Settings, throttle: LoginThrottle, username: str, password: str, client: str
+    settings: Settings, throttle: LoginThrottle, username: str, password: str, client: str
 ) -> LoginResult:
+    """A new browser session, committed before this returns (the client may use the cookie at once)."""
     wait = throttle.retry_after(username, client)
     if wait:
         raise RateLimited(f"Too many failed logins; try again in {wait} s", wait)
+    with session_scope(settings.resolved_database_url) as db:
+        return _open_session(db, settings, throttle, username, password, client)
+
+
+def _open_session(
+    db: Session, settings: Settings, throttle: LoginThrottle, username: str, password: str, client: str
+) -> LoginResult:
     row = repo.get_by_username(db, username)
     if not verify_password(row.password_hash if row else None, password) or row is None:
         throttle.record_failure(username, client)
@@ -258,7 +261,7 @@ def login(
     throttle.forget(username, client)
     if _hasher.check_needs_rehash(row.password_hash):
         row.password_hash = hash_password(password)
-    now = utcnow()
+    now = utc_now()
     row.last_login_at = now
     repo.delete_expired_sessions(db, now)
     session_secret, csrf_token = new_secret(), new_secret()
@@ -272,12 +275,18 @@ def login(
     return LoginResult(to_user(row), session_secret, csrf_token)
 
 
-def logout(db: Session, principal: Principal) -> None:
+def logout(settings: Settings, principal: Principal) -> None:
     if principal.session_id is not None:
-        repo.delete_session(db, principal.session_id)
+        with session_scope(settings.resolved_database_url) as db:
+            repo.delete_session(db, principal.session_id)
 
 
-def change_password(db: Session, principal: Principal, current: str, new: str) -> None:
+def change_password(settings: Settings, principal: Principal, current: str, new: str) -> None:
+    with session_scope(settings.resolved_database_url) as db:
+        _change_password(db, principal, current, new)
+
+
+def _change_password(db: Session, principal: Principal, current: str, new: str) -> None:
     row = repo.get(db, principal.user.id)
     if row is None:
         raise Unauthorized("This account no longer exists")
@@ -334,7 +343,7 @@ def authenticate(
     bearer = _bearer(authorization)
     if bearer is None and not session_cookie:
         return None
-    now = utcnow()
+    now = utc_now()
     with session_scope(settings.resolved_database_url) as db:
         if bearer is not None:
             return _by_token(db, bearer, now)
@@ -368,44 +377,3 @@ def check_role(principal: Principal, required: Role) -> None:
             f"This needs the {required} role; your account ({principal.user.username}) is a "
             f"{principal.user.role}"
         )
-
-
-# API tokens (the caller's own)
-
-
-def _token_out(row: ApiTokenRow) -> ApiToken:
-    return ApiToken(
-        id=row.id,
-        name=row.name,
-        prefix=row.prefix,
-        created_at=as_utc(row.created_at),
-        last_used_at=as_utc(row.last_used_at) if row.last_used_at else None,
-        expires_at=as_utc(row.expires_at) if row.expires_at else None,
-        revoked=row.revoked_at is not None,
-    )
-
-
-def list_tokens(db: Session, principal: Principal) -> list[ApiToken]:
-    return [_token_out(row) for row in repo.tokens_of(db, principal.user.id)]
-
-
-def create_token(db: Session, principal: Principal, body: ApiTokenCreate) -> ApiTokenCreated:
-    secret = TOKEN_PREFIX + new_secret()
-    expires_at = utcnow() + timedelta(days=body.expires_in_days) if body.expires_in_days else None
-    row = repo.insert_token(
-        db,
-        user_id=principal.user.id,
-        name=body.name.strip() or "token",
-        prefix=secret[:8],
-        secret_hash=hash_secret(secret),
-        expires_at=expires_at,
-    )
-    return ApiTokenCreated(token=_token_out(row), secret=secret)
-
-
-def revoke_token(db: Session, principal: Principal, token_id: str) -> None:
-    row = repo.get_token(db, token_id)
-    if row is None or (row.user_id != principal.user.id and principal.user.role != "admin"):
-        raise NotFound(f"API token {token_id} does not exist")
-    if row.revoked_at is None:
-        row.revoked_at = utcnow()

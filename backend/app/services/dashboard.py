@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from app.config import Settings
 from app.core.monitoring.readings import Sample
 from app.core.monitoring.thresholds import Thresholds, current_issues
-from app.db.base import utcnow
 from app.db.session import check_database, session_scope
-from app.db.tables import Dataset, Model, TrainingSession
+from app.domain.status import JobStatus
+from app.repositories import dashboard as repo
+from app.repositories import notifications as notifications_repo
 from app.schemas.dashboard import (
     DashboardSummary,
     GpuHealth,
@@ -22,19 +20,9 @@ from app.schemas.dashboard import (
     TrainingCounts,
     TrainingHistoryItem,
 )
-from app.services import notifications
-from app.services.notifications import as_utc
+from app.utils.clock import as_utc, as_utc_or_none, utc_now
 
 NO_GPU_MESSAGE = "No NVIDIA GPU found: training runs on the CPU"
-
-
-def training_counts(session: Session) -> dict[str, int]:
-    query = select(TrainingSession.status, func.count()).group_by(TrainingSession.status)
-    return {status: int(count) for status, count in session.execute(query).all()}
-
-
-def _count(session: Session, table: type[Dataset] | type[Model]) -> int:
-    return session.scalar(select(func.count()).select_from(table)) or 0
 
 
 def gpu_summary(sample: Sample, thresholds: Thresholds) -> GpuSummary:
@@ -47,17 +35,23 @@ def gpu_summary(sample: Sample, thresholds: Thresholds) -> GpuSummary:
     )
 
 
+def counts_for_metrics(settings: Settings) -> tuple[dict[str, int], int]:
+    """(training sessions by status, unread notifications), in one read (the /metrics scrape)."""
+    with session_scope(settings.resolved_database_url) as session:
+        return repo.training_counts(session), notifications_repo.unread_count(session)
+
+
 def summary(settings: Settings, sample: Sample, thresholds: Thresholds) -> DashboardSummary:
     with session_scope(settings.resolved_database_url) as session:
-        by_status = training_counts(session)
-        datasets, models = _count(session, Dataset), _count(session, Model)
-        unread = notifications.unread_count(session)
+        by_status = repo.training_counts(session)
+        datasets, models = repo.dataset_count(session), repo.model_count(session)
+        unread = notifications_repo.unread_count(session)
     return DashboardSummary(
         trainings=TrainingCounts(
-            active=by_status.get("running", 0),
-            queued=by_status.get("queued", 0),
-            completed=by_status.get("completed", 0),
-            failed=by_status.get("failed", 0),
+            active=by_status.get(JobStatus.RUNNING, 0),
+            queued=by_status.get(JobStatus.QUEUED, 0),
+            completed=by_status.get(JobStatus.COMPLETED, 0),
+            failed=by_status.get(JobStatus.FAILED, 0),
             total=sum(by_status.values()),
             by_status=by_status,
         ),
@@ -65,7 +59,7 @@ def summary(settings: Settings, sample: Sample, thresholds: Thresholds) -> Dashb
         models=models,
         gpu=gpu_summary(sample, thresholds),
         unread_notifications=unread,
-        last_updated=utcnow(),
+        last_updated=utc_now(),
     )
 
 
@@ -77,15 +71,9 @@ def _duration_s(started: datetime | None, finished: datetime | None, now: dateti
 
 
 def training_history(settings: Settings, limit: int) -> list[TrainingHistoryItem]:
-    query = (
-        select(TrainingSession, Dataset.name)
-        .outerjoin(Dataset, Dataset.id == TrainingSession.dataset_id)
-        .order_by(TrainingSession.created_at.desc(), TrainingSession.id)
-        .limit(limit)
-    )
-    now = utcnow()
+    now = utc_now()
     with session_scope(settings.resolved_database_url) as session:
-        rows = session.execute(query).all()
+        rows = repo.recent_trainings(session, limit)
         return [
             TrainingHistoryItem(
                 id=run.id,
@@ -101,8 +89,8 @@ def training_history(settings: Settings, limit: int) -> list[TrainingHistoryItem
                 best_metric=run.best_metric,
                 best_epoch=run.best_epoch,
                 created_at=as_utc(run.created_at),
-                started_at=as_utc(run.started_at) if run.started_at else None,
-                finished_at=as_utc(run.finished_at) if run.finished_at else None,
+                started_at=as_utc_or_none(run.started_at),
+                finished_at=as_utc_or_none(run.finished_at),
                 duration_s=_duration_s(run.started_at, run.finished_at, now),
             )
             for run, dataset_name in rows

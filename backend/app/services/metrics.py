@@ -18,11 +18,11 @@ from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
 from app.core.monitoring.readings import GpuReading, HostReading
-from app.db.session import session_scope
-from app.services import dashboard, notifications
+from app.domain.status import JobStatus
+from app.services import dashboard
 from app.services.monitoring import MonitoringService, get_service
 
-TRAINING_STATES = ("queued", "running", "completed", "failed", "stopped", "interrupted", "cancelled")
+TRAINING_STATES = tuple(str(status) for status in JobStatus)
 
 PREDICTION_LATENCY = Histogram(
     "crackdet_prediction_latency_seconds",
@@ -126,9 +126,7 @@ class MonitoringCollector(Collector):
 
     def _database_metrics(self) -> Iterator[Metric]:
         try:
-            with session_scope(self._service.settings.resolved_database_url) as session:
-                by_status = dashboard.training_counts(session)
-                unread = notifications.unread_count(session)
+            by_status, unread = dashboard.counts_for_metrics(self._service.settings)
         except Exception:
             yield GaugeMetricFamily("crackdet_database_up", "1 when the database answers", value=0)
             return
@@ -140,7 +138,7 @@ class MonitoringCollector(Collector):
         yield GaugeMetricFamily(
             "crackdet_training_queue_length",
             "Training sessions waiting to start",
-            value=by_status.get("queued", 0),
+            value=by_status.get(JobStatus.QUEUED, 0),
         )
         yield GaugeMetricFamily("crackdet_notifications_unread", "Unread notifications", value=unread)
 

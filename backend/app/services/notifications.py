@@ -10,17 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
-
-from sqlalchemy.orm import Session
+from datetime import datetime, timedelta
 
 from app.config import Settings
 from app.core.monitoring.broadcast import Broadcaster
-from app.db.base import utcnow
 from app.db.session import session_scope
-from app.db.tables import Notification
 from app.domain.errors import InvalidInput, NotFound
 from app.repositories import notifications as repo
+from app.repositories.notifications import NotificationRow
 from app.schemas.notifications import (
     NotificationLevel,
     NotificationMessage,
@@ -28,6 +25,7 @@ from app.schemas.notifications import (
     NotificationPage,
     ReadAllResult,
 )
+from app.utils.clock import as_utc, as_utc_or_none, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -38,17 +36,12 @@ MAX_SOURCE = 40
 RETENTION = timedelta(days=90)
 
 
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def _clip(text: str, limit: int, *, one_line: bool = True) -> str:
     text = " ".join(text.split()) if one_line else text.strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def to_out(row: Notification) -> NotificationOut:
+def to_out(row: NotificationRow) -> NotificationOut:
     return NotificationOut(
         id=row.id,
         level=row.level,
@@ -56,7 +49,7 @@ def to_out(row: Notification) -> NotificationOut:
         message=row.message,
         source=row.source,
         created_at=as_utc(row.created_at),
-        read_at=as_utc(row.read_at) if row.read_at else None,
+        read_at=as_utc_or_none(row.read_at),
         read=row.read_at is not None,
     )
 
@@ -84,33 +77,32 @@ def notify(
         return to_out(row)
 
 
-def list_notifications(session: Session, *, offset: int, limit: int, unread_only: bool) -> NotificationPage:
-    rows, total = repo.page(session, offset=offset, limit=limit, unread_only=unread_only)
-    return NotificationPage(
-        items=[to_out(row) for row in rows],
-        total=total,
-        offset=offset,
-        limit=limit,
-        unread_count=repo.unread_count(session),
-    )
+def list_notifications(settings: Settings, *, offset: int, limit: int, unread_only: bool) -> NotificationPage:
+    with session_scope(settings.resolved_database_url) as session:
+        rows, total = repo.page(session, offset=offset, limit=limit, unread_only=unread_only)
+        return NotificationPage(
+            items=[to_out(row) for row in rows],
+            total=total,
+            offset=offset,
+            limit=limit,
+            unread_count=repo.unread_count(session),
+        )
 
 
-def mark_read(session: Session, notification_id: int) -> NotificationOut:
-    row = repo.get(session, notification_id)
-    if row is None:
-        raise NotFound(f"Notification {notification_id} does not exist")
-    if row.read_at is None:
-        row.read_at = utcnow()
-        session.flush()
-    return to_out(row)
+def mark_read(settings: Settings, notification_id: int) -> NotificationOut:
+    with session_scope(settings.resolved_database_url) as session:
+        row = repo.get(session, notification_id)
+        if row is None:
+            raise NotFound(f"Notification {notification_id} does not exist")
+        if row.read_at is None:
+            row.read_at = utc_now()
+            session.flush()
+        return to_out(row)
 
 
-def mark_all_read(session: Session) -> ReadAllResult:
-    return ReadAllResult(updated=repo.mark_all_read(session, utcnow()))
-
-
-def unread_count(session: Session) -> int:
-    return repo.unread_count(session)
+def mark_all_read(settings: Settings) -> ReadAllResult:
+    with session_scope(settings.resolved_database_url) as session:
+        return ReadAllResult(updated=repo.mark_all_read(session, utc_now()))
 
 
 def prune(settings: Settings, now: datetime) -> int:
@@ -176,7 +168,7 @@ class NotificationTailer:
         self._sent = {i for i in self._sent if i > self._last_id - self.LOOKBACK}
 
     @staticmethod
-    def _message(row: Notification, unread: int) -> str:
+    def _message(row: NotificationRow, unread: int) -> str:
         out = to_out(row)
         return NotificationMessage(
             **out.model_dump(), timestamp=out.created_at, unread_count=unread

@@ -1,4 +1,8 @@
-"""Account administration (admin role) and the `crackdet create-admin` command."""
+"""Account administration (admin role) and the `crackdet create-admin` command.
+
+Each function is one unit of work: it opens its own database session, which commits before it returns
+(so before the router's response is sent).
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,24 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db.session import session_scope
-from app.db.tables import User as UserRow
 from app.domain.errors import Conflict, NotFound
 from app.repositories import users as repo
+from app.repositories.users import UserRow
 from app.schemas.auth import User, UserCreate, UserUpdate
 from app.services.auth import hash_password, to_user
 
 
-def list_users(db: Session) -> list[User]:
-    return [to_user(row) for row in repo.list_all(db)]
+def list_users(settings: Settings) -> list[User]:
+    with session_scope(settings.resolved_database_url) as db:
+        return [to_user(row) for row in repo.list_all(db)]
 
 
-def create_user(db: Session, body: UserCreate, *, must_change_password: bool = False) -> User:
+def create_user(settings: Settings, body: UserCreate, *, must_change_password: bool = False) -> User:
+    with session_scope(settings.resolved_database_url) as db:
+        return _create(db, body, must_change_password=must_change_password)
+
+
+def _create(db: Session, body: UserCreate, *, must_change_password: bool = False) -> User:
     if repo.get_by_username(db, body.username) is not None:
         raise Conflict(f"The username {body.username!r} is taken; choose another")
     row = repo.insert(
@@ -42,29 +52,30 @@ def _guard_last_admin(db: Session, row: UserRow, what: str) -> None:
         raise Conflict(f"Cannot {what} the last active admin; make another account admin first")
 
 
-def update_user(db: Session, user_id: str, body: UserUpdate) -> User:
-    row = _get(db, user_id)
-    if body.role is not None and body.role != "admin":
-        _guard_last_admin(db, row, "demote")
-    if body.disabled:
-        _guard_last_admin(db, row, "disable")
-    if body.role is not None:
-        row.role = body.role
-    if body.disabled is not None:
-        row.disabled = body.disabled
-    if body.password is not None:
-        row.password_hash = hash_password(body.password)
-    if body.password is not None or body.disabled:
-        repo.delete_sessions_of(db, row.id)  # its browsers must log in again
-    db.flush()
-    return to_user(row)
+def update_user(settings: Settings, user_id: str, body: UserUpdate) -> User:
+    with session_scope(settings.resolved_database_url) as db:
+        row = _get(db, user_id)
+        if body.role is not None and body.role != "admin":
+            _guard_last_admin(db, row, "demote")
+        if body.disabled:
+            _guard_last_admin(db, row, "disable")
+        if body.role is not None:
+            row.role = body.role
+        if body.disabled is not None:
+            row.disabled = body.disabled
+        if body.password is not None:
+            row.password_hash = hash_password(body.password)
+        if body.password is not None or body.disabled:
+            repo.delete_sessions_of(db, row.id)  # its browsers must log in again
+        db.flush()
+        return to_user(row)
 
 
-def delete_user(db: Session, user_id: str) -> None:
-    row = _get(db, user_id)
-    _guard_last_admin(db, row, "delete")
-    db.delete(row)  # its tokens and sessions go with it (ON DELETE CASCADE)
-    db.flush()
+def delete_user(settings: Settings, user_id: str) -> None:
+    with session_scope(settings.resolved_database_url) as db:
+        row = _get(db, user_id)
+        _guard_last_admin(db, row, "delete")
+        repo.delete_user(db, row)
 
 
 def create_admin(settings: Settings, username: str, password: str, *, reset: bool = False) -> str:
@@ -74,7 +85,7 @@ def create_admin(settings: Settings, username: str, password: str, *, reset: boo
     with session_scope(settings.resolved_database_url) as db:
         row = repo.get_by_username(db, body.username)
         if row is None:
-            create_user(db, body)
+            _create(db, body)
             return f"Created the admin {body.username!r}."
         if not reset:
             raise Conflict(

@@ -9,8 +9,9 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.db.session import session_scope
+from app.repositories import users as users_repo
 from app.schemas.auth import ApiTokenCreate, Role, UserCreate
-from app.services import auth, users
+from app.services import api_tokens, auth, users
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
@@ -35,22 +36,19 @@ def create_account(
 ) -> Account:
     """An account written straight to the database (as `crackdet create-admin` or an admin would)."""
     name = username or f"{role}-{next(_numbers)}"
-    with session_scope(settings.resolved_database_url) as db:
-        body = UserCreate(username=name, password=password, role=role)
-        user = users.create_user(db, body, must_change_password=must_change_password)
-        if disabled:
-            users.repo.get(db, user.id).disabled = True  # type: ignore[union-attr]
+    body = UserCreate(username=name, password=password, role=role)
+    user = users.create_user(settings, body, must_change_password=must_change_password)
+    if disabled:  # straight to the row: even the last admin (which the service would refuse)
+        with session_scope(settings.resolved_database_url) as db:
+            users_repo.update_fields(db, user.id, disabled=True)
     return Account(user.id, name, password, role)
 
 
 def issue_token(settings: Settings, account: Account, expires_in_days: int | None = None) -> str:
     """A new API token's secret for `account`."""
-    with session_scope(settings.resolved_database_url) as db:
-        user = auth.to_user(users.repo.get(db, account.id))  # type: ignore[arg-type]
-        created = auth.create_token(
-            db, auth.Principal(user=user), ApiTokenCreate(name="test", expires_in_days=expires_in_days)
-        )
-    return created.secret
+    user = next(user for user in users.list_users(settings) if user.id == account.id)
+    body = ApiTokenCreate(name="test", expires_in_days=expires_in_days)
+    return api_tokens.create_token(settings, auth.Principal(user=user), body).secret
 
 
 def bearer(secret: str) -> dict[str, str]:

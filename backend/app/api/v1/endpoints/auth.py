@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Request, Response
 
 from app.api.auth import OptionalPrincipalDep, PrincipalDep
-from app.api.deps import DbDep, SettingsDep
+from app.api.deps import SettingsDep
 from app.api.errors import error_responses
 from app.config import Settings, auth_enabled, cookie_secure
 from app.domain.errors import Conflict
@@ -20,6 +20,7 @@ from app.schemas.auth import (
     LoginResponse,
     PasswordChange,
 )
+from app.services import api_tokens
 from app.services import auth as service
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -71,16 +72,12 @@ def get_status(settings: SettingsDep, principal: OptionalPrincipalDep) -> AuthSt
     summary="Log in: sets the session cookie (HttpOnly) and the CSRF cookie",
     responses=error_responses(401, 403, 409, 429),
 )
-def login(
-    body: LoginRequest, request: Request, response: Response, settings: SettingsDep, db: DbDep
-) -> LoginResponse:
+def login(body: LoginRequest, request: Request, response: Response, settings: SettingsDep) -> LoginResponse:
     if not auth_enabled(settings):
         raise Conflict(service.AUTH_OFF)
     client = request.client.host if request.client else "unknown"
     try:
-        result = service.login(
-            db, settings, _throttle(request, settings), body.username, body.password, client
-        )
+        result = service.login(settings, _throttle(request, settings), body.username, body.password, client)
     except service.RateLimited as exc:
         raise HTTPException(429, exc.detail, headers={"Retry-After": str(exc.retry_after_s)}) from None
     _set_cookies(response, settings, result.session_secret, result.csrf_token)
@@ -88,8 +85,8 @@ def login(
 
 
 @router.post("/logout", status_code=204, summary="End this browser session", responses=error_responses(409))
-def logout(principal: PrincipalDep, db: DbDep) -> Response:
-    service.logout(db, principal)
+def logout(principal: PrincipalDep, settings: SettingsDep) -> Response:
+    service.logout(settings, principal)
     response = Response(status_code=204)
     response.delete_cookie(service.SESSION_COOKIE, path="/")
     response.delete_cookie(service.CSRF_COOKIE, path="/")
@@ -102,16 +99,16 @@ def logout(principal: PrincipalDep, db: DbDep) -> Response:
     summary="Change your password (other browser sessions are logged out)",
     responses=error_responses(403, 409),
 )
-def change_password(body: PasswordChange, principal: PrincipalDep, db: DbDep) -> Response:
-    service.change_password(db, principal, body.current_password, body.new_password)
+def change_password(body: PasswordChange, principal: PrincipalDep, settings: SettingsDep) -> Response:
+    service.change_password(settings, principal, body.current_password, body.new_password)
     return Response(status_code=204)
 
 
 @router.get(
     "/tokens", response_model=list[ApiToken], summary="Your API tokens", responses=error_responses(409)
 )
-def list_tokens(principal: PrincipalDep, db: DbDep) -> list[ApiToken]:
-    return service.list_tokens(db, principal)
+def list_tokens(principal: PrincipalDep, settings: SettingsDep) -> list[ApiToken]:
+    return api_tokens.list_tokens(settings, principal)
 
 
 @router.post(
@@ -121,8 +118,8 @@ def list_tokens(principal: PrincipalDep, db: DbDep) -> list[ApiToken]:
     summary="Create an API token (its secret is shown only in this answer)",
     responses=error_responses(409),
 )
-def create_token(body: ApiTokenCreate, principal: PrincipalDep, db: DbDep) -> ApiTokenCreated:
-    return service.create_token(db, principal, body)
+def create_token(body: ApiTokenCreate, principal: PrincipalDep, settings: SettingsDep) -> ApiTokenCreated:
+    return api_tokens.create_token(settings, principal, body)
 
 
 @router.delete(
@@ -131,6 +128,6 @@ def create_token(body: ApiTokenCreate, principal: PrincipalDep, db: DbDep) -> Ap
     summary="Revoke an API token (your own; an admin may revoke anyone's)",
     responses=error_responses(404, 409),
 )
-def revoke_token(token_id: TokenId, principal: PrincipalDep, db: DbDep) -> Response:
-    service.revoke_token(db, principal, token_id)
+def revoke_token(token_id: TokenId, principal: PrincipalDep, settings: SettingsDep) -> Response:
+    api_tokens.revoke_token(settings, principal, token_id)
     return Response(status_code=204)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from app.api.auth import PrincipalDep
-from app.api.deps import DbDep
+from app.api.deps import SettingsDep
 from app.api.errors import error_responses
 from app.schemas.auth import User, UserCreate, UserUpdate
 from app.services import users as service
@@ -18,15 +18,15 @@ UserId = Annotated[str, Path(min_length=1, max_length=64, description="User id")
 
 
 @router.get("", response_model=list[User], summary="Every account", responses=error_responses(409))
-def list_users(_admin: PrincipalDep, db: DbDep) -> list[User]:
-    return service.list_users(db)
+def list_users(_admin: PrincipalDep, settings: SettingsDep) -> list[User]:
+    return service.list_users(settings)
 
 
 @router.post(
     "", status_code=201, response_model=User, summary="Create an account", responses=error_responses(409)
 )
-def create_user(body: UserCreate, _admin: PrincipalDep, db: DbDep) -> User:
-    return service.create_user(db, body)
+def create_user(body: UserCreate, _admin: PrincipalDep, settings: SettingsDep) -> User:
+    return service.create_user(settings, body)
 
 
 @router.patch(
@@ -37,8 +37,8 @@ def create_user(body: UserCreate, _admin: PrincipalDep, db: DbDep) -> User:
     "The last active admin cannot be demoted or disabled (409).",
     responses=error_responses(404, 409),
 )
-def update_user(user_id: UserId, body: UserUpdate, _admin: PrincipalDep, db: DbDep) -> User:
-    return service.update_user(db, user_id, body)
+def update_user(user_id: UserId, body: UserUpdate, _admin: PrincipalDep, settings: SettingsDep) -> User:
+    return service.update_user(settings, user_id, body)
 
 
 @router.delete(
@@ -47,6 +47,6 @@ def update_user(user_id: UserId, body: UserUpdate, _admin: PrincipalDep, db: DbD
     summary="Delete an account with its tokens and sessions",
     responses=error_responses(404, 409),
 )
-def delete_user(user_id: UserId, _admin: PrincipalDep, db: DbDep) -> Response:
-    service.delete_user(db, user_id)
+def delete_user(user_id: UserId, _admin: PrincipalDep, settings: SettingsDep) -> Response:
+    service.delete_user(settings, user_id)
     return Response(status_code=204)
