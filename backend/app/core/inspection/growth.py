@@ -148,7 +148,7 @@ def register(old_bgr: BGRImage, new_bgr: BGRImage) -> Registration:
     """The homography taking the old photo onto the new one, or AlignmentFailed with the reason."""
     old_grey, old_factor = _working_grey(old_bgr, "old")
     new_grey, new_factor = _working_grey(new_bgr, "new")
-    detector = cv2.ORB_create(nfeatures=ORB_FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=10)
+    detector = cv2.ORB.create(nfeatures=ORB_FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=10)
     old_points, old_desc = _features(detector, old_grey, "old")
     new_points, new_desc = _features(detector, new_grey, "new")
     pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(old_desc, new_desc, k=2)

@@ -83,6 +83,10 @@ class ReportGrowth:
     result: GrowthResult | None = None
     registration_quality: float | None = None
     failure: str | None = None  # AlignmentFailed.reason when the photos could not be aligned
+    # The cracks' ids as the user knows them, by position in the mask lists given to compare_cracks
+    # (default: 1, 2, ... in that order).
+    old_crack_ids: Sequence[int | str] = field(default_factory=tuple)
+    new_crack_ids: Sequence[int | str] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -222,15 +226,25 @@ def growth_rows(growth: ReportGrowth) -> list[tuple[str, ...]]:
     if growth.result is None:
         return []
     in_mm = growth.result.in_mm
-    return [_growth_row(change, in_mm) for change in growth.result.changes]
+    return [
+        _growth_row(
+            change,
+            in_mm,
+            _crack_label(growth.old_crack_ids, change.old_index),
+            _crack_label(growth.new_crack_ids, change.new_index),
+        )
+        for change in growth.result.changes
+    ]
 
 
-def _index(index: int | None) -> str:
-    return "-" if index is None else str(index)
+def _crack_label(ids: Sequence[int | str], index: int | None) -> str:
+    if index is None:
+        return "-"
+    return str(ids[index]) if index < len(ids) else str(index + 1)
 
 
-def _growth_row(change: CrackChange, in_mm: bool) -> tuple[str, ...]:
-    label = f"{_index(change.old_index)} -> {_index(change.new_index)}"
+def _growth_row(change: CrackChange, in_mm: bool, old_label: str, new_label: str) -> tuple[str, ...]:
+    label = f"{old_label} -> {new_label}"
     if in_mm:
         values = (
             change.old_length_mm,
