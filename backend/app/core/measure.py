@@ -33,11 +33,11 @@ import numpy as np
 import numpy.typing as npt
 from skimage.morphology import skeletonize
 
+from app.domain.severity import Severity, worst_severity
+
 BoolMask = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
 DistanceMap = npt.NDArray[np.float32]
-Severity = Literal["narrow", "moderate", "wide"]
-SEVERITY_ORDER: dict[str, int] = {"narrow": 0, "moderate": 1, "wide": 2}
 SIMPLIFY_TOLERANCE_PX = 1.0
 _DIAGONALS = ((-1, -1), (-1, 1), (1, -1), (1, 1))
 _ORTHOGONALS = ((-1, 0), (0, -1), (0, 1), (1, 0))
@@ -302,11 +302,6 @@ def to_mm(measurement: dict[str, Any], mm_per_px: float | None, bands: SeverityB
     }
     judged = mm["width_p95_mm"] if bands.width == "p95" else mm["width_max_mm"]
     return {**mm, "severity": bands.classify(judged)}
-
-
-def worst_severity(severities: Sequence[str | None]) -> str | None:
-    known = [s for s in severities if s is not None]
-    return max(known, key=lambda s: SEVERITY_ORDER[s]) if known else None
 
 
 def summarize(measurements: Sequence[dict[str, Any]], mm_per_px: float | None) -> dict[str, Any]:

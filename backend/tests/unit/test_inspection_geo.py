@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -149,3 +151,16 @@ def test_impossible_positions_export_without_a_point(latitude: float | None, lon
 def test_empty_survey_is_an_empty_collection(tmp_path: Path) -> None:
     assert cracks_geojson([]) == {"type": "FeatureCollection", "features": []}
     assert cracks_csv([]).strip() == ",".join(CSV_COLUMNS)
+
+
+def test_geo_and_html_report_modules_import_no_heavy_library() -> None:
+    """The API process may build GeoJSON, CSV and the HTML report: those modules import no numpy or cv2."""
+    code = (
+        "import sys, app.core.inspection.geo, app.core.inspection.report_html, app.core.inspection.cameras; "
+        "print(sorted(m for m in ('cv2', 'numpy', 'PIL', 'reportlab', 'skimage') if m in sys.modules))"
+    )
+    backend = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=backend, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"

@@ -1,4 +1,4 @@
-"""Automatic scale: ArUco markers rendered into generated concrete photos, camera GSD, the choice between them."""
+"""Automatic scale: ArUco markers rendered into generated concrete photos, camera GSD, choosing a source."""
 
 from __future__ import annotations
 
@@ -45,7 +45,9 @@ def _placed(wall: np.ndarray, scale: float, angle: float, tx: float = 300.0, ty:
     ("scale", "angle", "tx", "ty"),
     [(0.5, 17.0, 300, 180), (0.73, 0.0, 300, 180), (0.31, 40.0, 300, 180), (1.12, -63.0, 250, 330)],
 )
-def test_marker_scale_within_two_percent(wall: np.ndarray, scale: float, angle: float, tx: int, ty: int) -> None:
+def test_marker_scale_within_two_percent(
+    wall: np.ndarray, scale: float, angle: float, tx: int, ty: int
+) -> None:
     photo = _placed(wall, scale, angle, tx, ty)
     estimate = marker_scale(photo, SIDE_MM)
     assert isinstance(estimate, ScaleEstimate), estimate

@@ -1,7 +1,9 @@
 """Inspection algorithms (worker-side): photo metadata, automatic scale, locations, crack growth, reports.
 
-Plain dataclasses and numpy arrays in and out; no database, no settings. The modules import cv2 and
-ReportLab, so only worker processes (job handlers, the prediction worker) import this package:
+Plain dataclasses and numpy arrays in and out; no database, no settings. `metadata` (Pillow), `scale`
+and `growth` (OpenCV) and `report_pdf` (ReportLab) run in worker processes (job handlers, the
+prediction worker). `geo`, `report_model`, `report_html` and `cameras` are pure Python (no numpy, no
+OpenCV), so the API process may build GeoJSON, CSV and the HTML report with them too.
 
 - `metadata`: EXIF / DJI XMP of a photo (size, camera, focal length, sensor, GPS, altitude, capture time).
 - `scale`: mm per px from a fiducial marker (ArUco / AprilTag) or from the camera (ground sample

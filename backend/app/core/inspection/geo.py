@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from app.core.measure import worst_severity
+from app.domain.severity import worst_severity
 
 COORDINATE_DECIMALS = 7  # about 1 cm
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

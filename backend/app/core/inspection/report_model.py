@@ -10,12 +10,14 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.core.inspection.growth import CrackChange, GrowthResult
-from app.core.inspection.scale import ScaleEstimate
-from app.core.measure import SEVERITY_ORDER, worst_severity
+from app.domain.severity import SEVERITY_ORDER, worst_severity
 from app.utils.clock import as_utc, utc_now
+
+if TYPE_CHECKING:  # types only: this module and the HTML renderer stay free of numpy and OpenCV
+    from app.core.inspection.growth import CrackChange, GrowthResult
+    from app.core.inspection.scale import ScaleEstimate
 
 UNSCALED = "no scale"
 SEVERITY_ROWS = (*SEVERITY_ORDER.keys(), UNSCALED)  # narrow, moderate, wide, then cracks without mm
