@@ -11,9 +11,10 @@ Client -> server: {"action": "ping"} -> {"type": "pong"}; {"action": "get_status
 "status", "data": {...}}. Unknown sessions get {"type": "error", ...} and close code 4404.
 
 One poller per watched session in this process reads new events every POLL_INTERVAL_S (two indexed
-Core queries, ~0.3 ms CPU) and fans them out to every client of that session. With the celery runner,
-every stored event is also announced over Redis (app/jobs/live.py): the poller reads as soon as its
-session's bell rings and otherwise only every RELAY_FALLBACK_POLL_S.
+Core queries, ~0.3 ms CPU: app/services/training_stream.py does every read) and fans them out to every
+client of that session. With the celery runner, every stored event is also announced over Redis
+(app/jobs/live.py): the poller reads as soon as its session's bell rings and otherwise only every
+RELAY_FALLBACK_POLL_S.
 """
 
 from __future__ import annotations
@@ -23,21 +24,15 @@ import contextlib
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
-from sqlalchemy import bindparam, select
 from starlette.websockets import WebSocketState
 
 from app.config import Settings
-from app.db.session import get_engine, session_scope
-from app.db.tables import TrainingEvent, TrainingSession
 from app.domain.status import FINISHED_STATUSES
 from app.jobs.live import LiveRelay
-from app.repositories import training as repo
-from app.services.training.sessions import get_session
-from app.services.training.views import event_out
+from app.services import training_stream
 
 router = APIRouter()
 log = logging.getLogger("app.ws.training")
@@ -46,30 +41,6 @@ POLL_INTERVAL_S = 0.05
 RELAY_FALLBACK_POLL_S = 1.0  # with live announcements over Redis: a safety net only
 FINISHED = object()  # sentinel: the session is finished and every event was delivered
 CLOSE_NOT_FOUND = 4404
-
-
-# Built once: the poll runs 20 times a second per watched session.
-_STATUS = select(TrainingSession.status).where(TrainingSession.id == bindparam("sid"))
-_NEW_EVENTS = (
-    select(TrainingEvent.id, TrainingEvent.type, TrainingEvent.payload, TrainingEvent.created_at)
-    .where(TrainingEvent.session_id == bindparam("sid"), TrainingEvent.id > bindparam("after"))
-    .order_by(TrainingEvent.id)
-    .limit(1000)
-)
-
-
-def _event_message(event: Any) -> dict[str, Any]:
-    return event_out(event).model_dump(mode="json")
-
-
-def _row_message(
-    session_id: str, id_: int, type_: str, payload: dict[str, Any], created: datetime
-) -> dict[str, Any]:
-    """The same message as _event_message, built without ORM objects or validation (the hot path)."""
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=UTC)
-    timestamp = created.astimezone(UTC).isoformat().replace("+00:00", "Z")
-    return {"id": id_, "type": type_, "session_id": session_id, "timestamp": timestamp, "data": payload}
 
 
 @dataclass
@@ -94,19 +65,13 @@ class _Tail:
             await asyncio.wait_for(self.bell.wait(), timeout)
         self.bell.clear()
 
-    def _poll(self) -> tuple[str | None, list[dict[str, Any]]]:
-        """(status, new events); one read transaction, the status read BEFORE the events (see run())."""
-        engine = get_engine(self.settings.resolved_database_url)
-        with engine.connect() as conn:
-            status = conn.execute(_STATUS, {"sid": self.session_id}).scalar_one_or_none()
-            rows = conn.execute(_NEW_EVENTS, {"sid": self.session_id, "after": self.last_id}).all()
-        return status, [_row_message(self.session_id, *row) for row in rows]
-
     async def run(self, hub: TrainingEventHub) -> None:
         unwatch = self.relay.watch(self.session_id, self.bell.set) if self.relay is not None else None
         try:
             while self.queues:
-                status, messages = await asyncio.to_thread(self._poll)
+                status, messages = await asyncio.to_thread(
+                    training_stream.poll, self.settings, self.session_id, self.last_id
+                )
                 for message in messages:
                     self.last_id = message["id"]
                     for queue in list(self.queues):
@@ -145,7 +110,9 @@ class TrainingEventHub:
             tail = self.tails.get(session_id)
             if tail is None:
                 tail = _Tail(self.settings, session_id, relay=self.relay)
-                tail.last_id = await asyncio.to_thread(self._max_event_id, session_id)
+                tail.last_id = await asyncio.to_thread(
+                    training_stream.last_event_id, self.settings, session_id
+                )
                 self.tails[session_id] = tail
             queue: asyncio.Queue[Any] = asyncio.Queue()
             tail.queues.add(queue)
@@ -162,10 +129,6 @@ class TrainingEventHub:
         if self.tails.get(tail.session_id) is tail:
             del self.tails[tail.session_id]
 
-    def _max_event_id(self, session_id: str) -> int:
-        with session_scope(self.settings.resolved_database_url) as db:
-            return repo.max_event_id(db, session_id)
-
 
 def get_hub(websocket: WebSocket) -> TrainingEventHub:
     state = websocket.app.state
@@ -175,21 +138,6 @@ def get_hub(websocket: WebSocket) -> TrainingEventHub:
         hub = TrainingEventHub(state.settings, relay if isinstance(relay, LiveRelay) else None)
         state.training_event_hub = hub
     return hub
-
-
-def _history(settings: Settings, session_id: str, after: int) -> tuple[str | None, list[dict[str, Any]]]:
-    with session_scope(settings.resolved_database_url) as db:
-        session = repo.get_session(db, session_id)
-        if session is None:
-            return None, []
-        return session.status, [_event_message(e) for e in repo.replay_events(db, session_id, after)]
-
-
-def _status(settings: Settings, session_id: str) -> dict[str, Any] | None:
-    try:
-        return get_session(settings, session_id).model_dump(mode="json")
-    except Exception:
-        return None
 
 
 async def _answer_client(websocket: WebSocket, settings: Settings, session_id: str) -> None:
@@ -207,7 +155,10 @@ async def _answer_client(websocket: WebSocket, settings: Settings, session_id: s
             await websocket.send_json({"type": "pong"})
         elif action == "get_status":
             await websocket.send_json(
-                {"type": "status", "data": await asyncio.to_thread(_status, settings, session_id)}
+                {
+                    "type": "status",
+                    "data": await asyncio.to_thread(training_stream.status, settings, session_id),
+                }
             )
         elif action in ("subscribe", "unsubscribe", "get_history"):
             continue  # the connection itself is the subscription; history comes on connect
@@ -233,7 +184,7 @@ async def training_events(websocket: WebSocket, session_id: str, after: int = Qu
     hub = get_hub(websocket)
     queue = await hub.subscribe(session_id)  # subscribe first, then replay: nothing falls in between
     try:
-        status, history = await asyncio.to_thread(_history, settings, session_id, after)
+        status, history = await asyncio.to_thread(training_stream.history, settings, session_id, after)
         if status is None:
             await websocket.send_json(
                 {
