@@ -119,5 +119,12 @@ def test_mirrored_photo_is_refused(pair: GrowthPair) -> None:
 def test_masks_must_fit_the_photos(pair: GrowthPair, registration: Registration) -> None:
     with pytest.raises(ValueError, match="old mask 0"):
         compare_cracks([pair.old_masks[0][:100]], pair.new_masks, registration, 0.5, 0.5)
-    with pytest.raises(ValueError, match="empty"):
-        compare_cracks(pair.old_masks, [np.zeros_like(pair.new_masks[0])], registration, 0.5, 0.5)
+
+
+def test_empty_masks_are_skipped_and_indexes_kept(pair: GrowthPair, registration: Registration) -> None:
+    empty = np.zeros_like(pair.new_masks[0])
+    result = compare_cracks([empty, *pair.old_masks], [empty, *pair.new_masks], registration, 0.5, 0.5)
+    assert [(c.status, c.old_index, c.new_index) for c in result.changes] == [
+        ("matched", 1, 1),
+        ("new", None, 2),
+    ]

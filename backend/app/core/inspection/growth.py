@@ -283,38 +283,41 @@ def compare_cracks(
     *,
     bands: SeverityBands | None = None,
 ) -> GrowthResult:
-    """Per-crack change between full-size boolean masks of the old photo and of the new one."""
-    _check_masks(old_masks, registration.old_size, "old")
-    _check_masks(new_masks, registration.new_size, "new")
+    """Per-crack change between full-size boolean masks of the old photo and of the new one.
+
+    Indexes in the result are positions in the given lists. An empty mask is no crack: it is skipped.
+    """
+    old_kept = _usable(old_masks, registration.old_size, "old")
+    new_kept = _usable(new_masks, registration.new_size, "new")
     in_mm = bool(mm_per_px_old and mm_per_px_new)
-    old_m = [measure_crack(m, mm_per_px=mm_per_px_old, bands=bands) for m in old_masks]
-    new_m = [measure_crack(m, mm_per_px=mm_per_px_new, bands=bands) for m in new_masks]
-    warped = [_warp_mask(m, registration) for m in old_masks]
+    old_m = {i: measure_crack(old_masks[i], mm_per_px=mm_per_px_old, bands=bands) for i in old_kept}
+    new_m = {j: measure_crack(new_masks[j], mm_per_px=mm_per_px_new, bands=bands) for j in new_kept}
+    warped = [_warp_mask(old_masks[i], registration) for i in old_kept]
     tolerance = max(3, round(3.0 * registration.reprojection_error_px) + 2)
-    dilated_new = [_dilate(_crop(m), tolerance) for m in new_masks]
-    pairs = _match(warped, dilated_new)
-    changes: list[CrackChange] = []
-    for old_index, new_index, overlap in pairs:
-        changes.append(
-            _matched_change(old_index, new_index, overlap, old_m, new_m, old_masks, registration, in_mm)
-        )
-    matched_new = {n for _, n, _ in pairs}
-    matched_old = {o for o, _, _ in pairs}
-    changes += [_lone_change("new", j, new_m[j]) for j in range(len(new_masks)) if j not in matched_new]
-    changes += [
-        _lone_change("disappeared", i, old_m[i]) for i in range(len(old_masks)) if i not in matched_old
+    dilated_new = [_dilate(_crop(new_masks[j]), tolerance) for j in new_kept]
+    pairs = [(old_kept[a], new_kept[b], overlap) for a, b, overlap in _match(warped, dilated_new)]
+    changes = [
+        _matched_change(i, j, overlap, old_m[i], new_m[j], old_masks[i], registration, in_mm)
+        for i, j, overlap in pairs
     ]
+    matched_new = {j for _, j, _ in pairs}
+    matched_old = {i for i, _, _ in pairs}
+    changes += [_lone_change("new", j, new_m[j]) for j in new_kept if j not in matched_new]
+    changes += [_lone_change("disappeared", i, old_m[i]) for i in old_kept if i not in matched_old]
     return GrowthResult(tuple(changes), registration.quality, in_mm)
 
 
-def _check_masks(masks: Sequence[BoolMask], size: tuple[int, int], which: str) -> None:
+def _usable(masks: Sequence[BoolMask], size: tuple[int, int], which: str) -> list[int]:
+    """Positions of the non-empty masks; ValueError for a mask that is not the photo's size."""
+    kept = []
     for index, mask in enumerate(masks):
         if mask.shape != (size[1], size[0]):
             raise ValueError(
                 f"{which} mask {index} is {mask.shape[1]} x {mask.shape[0]}, the photo {size[0]} x {size[1]}"
             )
-        if not mask.any():
-            raise ValueError(f"{which} mask {index} is empty")
+        if mask.any():
+            kept.append(index)
+    return kept
 
 
 def _crop(mask: BoolMask) -> _Placed:
@@ -390,14 +393,13 @@ def _matched_change(
     old_index: int,
     new_index: int,
     overlap: float,
-    old_m: Sequence[dict[str, Any]],
-    new_m: Sequence[dict[str, Any]],
-    old_masks: Sequence[BoolMask],
+    before: dict[str, Any],
+    after: dict[str, Any],
+    old_mask: BoolMask,
     registration: Registration,
     in_mm: bool,
 ) -> CrackChange:
-    before, after = old_m[old_index], new_m[new_index]
-    ys, xs = np.nonzero(old_masks[old_index])
+    ys, xs = np.nonzero(old_mask)
     scale = registration.local_scale(float(xs.mean()), float(ys.mean()))
     length_change_px = after["length_px"] - before["length_px"] * scale
     return CrackChange(

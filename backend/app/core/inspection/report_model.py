@@ -85,8 +85,9 @@ class ReportGrowth:
     result: GrowthResult | None = None
     registration_quality: float | None = None
     failure: str | None = None  # AlignmentFailed.reason when the photos could not be aligned
-    # The cracks' ids as the user knows them, by position in the mask lists given to compare_cracks
-    # (default: 1, 2, ... in that order).
+    # The cracks' ids as the user knows them, by position in the mask lists given to compare_cracks.
+    # Without them the table shows CrackChange's old_index / new_index as they are (a caller that keeps
+    # its own ids in those fields gets its ids).
     old_crack_ids: Sequence[int | str] = field(default_factory=tuple)
     new_crack_ids: Sequence[int | str] = field(default_factory=tuple)
 
@@ -242,7 +243,7 @@ def growth_rows(growth: ReportGrowth) -> list[tuple[str, ...]]:
 def _crack_label(ids: Sequence[int | str], index: int | None) -> str:
     if index is None:
         return "-"
-    return str(ids[index]) if index < len(ids) else str(index + 1)
+    return str(ids[index]) if 0 <= index < len(ids) else str(index)
 
 
 def _growth_row(change: CrackChange, in_mm: bool, old_label: str, new_label: str) -> tuple[str, ...]:
