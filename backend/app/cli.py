@@ -62,11 +62,12 @@ def demo_data(
     force: Annotated[bool, typer.Option(help="Recreate it even if it exists")] = False,
 ) -> None:
     """Create the synthetic demo crack dataset in the data directory (if absent)."""
+    from app.data.demo import generate_demo_files
     from app.services.demo import ensure_demo_dataset
 
     settings = _settings(data_dir)
     _migrated(settings)  # a data directory that was never migrated gets its schema first
-    created, path = ensure_demo_dataset(settings, force=force)
+    created, path = ensure_demo_dataset(settings, generate_demo_files, force=force)
     typer.echo(f"{'Created' if created else 'Already present'}: demo dataset at {path}")
 
 

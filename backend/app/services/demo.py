@@ -1,72 +1,92 @@
-"""The demo dataset: synthetic cracks generated on first run, registered like any other dataset."""
+"""The demo dataset: synthetic cracks generated on first run, registered like any other dataset.
+
+The files are drawn by a generator handed in by the caller (app/data/demo.py: `generate_demo_files`),
+which uses OpenCV; this module, like every service, imports none of it.
+"""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-
-from sqlalchemy import select
+from typing import Protocol
 
 from app.config import Settings
-from app.data.synthetic import SyntheticSpec, generate_dataset
 from app.data.validation import validate_dataset
 from app.db.session import session_scope
-from app.db.tables import Dataset
+from app.domain.status import DatasetStatus
+from app.repositories import datasets as repo
+from app.services.dataset_storage import dir_size, stored_root
 
 DEMO_REF = "demo:synthetic-cracks-v1"
 DEMO_NAME = "Demo: synthetic concrete cracks"
-DEMO_SPEC = SyntheticSpec(seed=2026, train=48, val=12, test=12, image_size=320)
 
 
-def _dir_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+class DemoFiles(Protocol):
+    """What the generator wrote (app.data.demo.DemoFiles)."""
+
+    @property
+    def class_names(self) -> Sequence[str]: ...
+    @property
+    def splits(self) -> Mapping[str, Mapping[str, int]]: ...
+    @property
+    def image_count(self) -> int: ...
+    @property
+    def instance_count(self) -> int: ...
 
 
-def ensure_demo_dataset(settings: Settings, *, force: bool = False) -> tuple[bool, Path]:
+GenerateDemoFn = Callable[[Path], DemoFiles]
+
+
+def ensure_demo_dataset(
+    settings: Settings, generate: GenerateDemoFn, *, force: bool = False
+) -> tuple[bool, Path]:
     """Create the demo dataset unless a ready one exists. Returns (created, path)."""
     url = settings.resolved_database_url
     with session_scope(url) as db:
-        existing = db.scalars(select(Dataset).where(Dataset.source_ref == DEMO_REF)).one_or_none()
+        existing = repo.get_by_source_ref(db, DEMO_REF)
         if existing is not None and existing.path:
-            existing_dir = settings.datasets_dir / existing.path
-            if not force and existing.status == "ready" and (existing_dir / "data.yaml").is_file():
+            existing_dir = stored_root(settings, existing.path)
+            if (
+                not force
+                and existing.status == DatasetStatus.READY
+                and (existing_dir / "data.yaml").is_file()
+            ):
                 return False, existing_dir
             shutil.rmtree(existing_dir, ignore_errors=True)
         if existing is not None:
-            db.delete(existing)
+            repo.delete(db, existing.id)
 
     with session_scope(url) as db:
-        row = Dataset(
-            name=DEMO_NAME, source="demo", source_ref=DEMO_REF, format="yolo-seg", status="processing"
-        )
-        db.add(row)
-        db.flush()
-        dataset_id = row.id
+        dataset_id = repo.add(
+            db,
+            name=DEMO_NAME,
+            source="demo",
+            source_ref=DEMO_REF,
+            format="yolo-seg",
+            status=DatasetStatus.PROCESSING,
+        ).id
     target = settings.datasets_dir / dataset_id
     try:
-        generated = generate_dataset(target, DEMO_SPEC)
+        generated = generate(target)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         with session_scope(url) as db:
-            failed = db.get(Dataset, dataset_id)
-            if failed is not None:
-                db.delete(failed)
+            repo.delete(db, dataset_id)
         raise
     report = validate_dataset(target)  # the same report imported datasets get
     with session_scope(url) as db:
-        row_or_none = db.get(Dataset, dataset_id)
-        assert row_or_none is not None
-        row = row_or_none
-        row.status = "ready"
-        row.progress = 1.0
-        row.path = dataset_id
-        row.class_names = list(DEMO_SPEC.class_names)
-        row.splits = {
-            split: {"images": generated.images[split], "instances": generated.instances[split]}
-            for split in generated.images
-        }
-        row.image_count = generated.total_images
-        row.instance_count = generated.total_instances
-        row.size_bytes = _dir_size(target)
-        row.validation = report
+        repo.update_fields(
+            db,
+            dataset_id,
+            status=DatasetStatus.READY,
+            progress=1.0,
+            path=dataset_id,
+            class_names=list(generated.class_names),
+            splits={split: dict(counts) for split, counts in generated.splits.items()},
+            image_count=generated.image_count,
+            instance_count=generated.instance_count,
+            size_bytes=dir_size(target),
+            validation=report,
+        )
     return True, target

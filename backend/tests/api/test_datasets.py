@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from app.config import Settings
+from app.data.demo import generate_demo_files
 from app.db.session import session_scope
 from app.db.tables import Dataset, TrainingSession
 from app.services import dataset_imports as imports
@@ -433,7 +434,7 @@ def test_an_unfinished_dataset_cannot_be_browsed_or_enhanced(client: TestClient,
 
 
 def test_the_demo_dataset_is_browsable(client: TestClient, settings: Settings) -> None:
-    ensure_demo_dataset(settings)
+    ensure_demo_dataset(settings, generate_demo_files)
     demo = client.get(API).json()["items"][0]
     assert demo["source"] == "demo" and demo["validation_status"] == "passed"
     page = client.get(f"{API}/{demo['id']}/images", params={"split": "test", "limit": 3}).json()

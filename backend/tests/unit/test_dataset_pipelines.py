@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings
+from app.data.demo import generate_demo_files
 from app.db.session import session_scope
 from app.db.tables import Dataset, Setting
 from app.jobs.dataset_jobs import clahe_copy
@@ -230,7 +231,7 @@ def test_a_lost_job_marks_imports_failed_and_removes_uploads(settings: Settings)
 
 
 def test_the_demo_dataset_is_validated_despite_its_absolute_path(settings: Settings) -> None:
-    created, path = ensure_demo_dataset(settings)
+    created, path = ensure_demo_dataset(settings, generate_demo_files)
     assert created and "path:" in (path / "data.yaml").read_text()
     with session_scope(settings.resolved_database_url) as db:
         row = db.query(Dataset).one()
