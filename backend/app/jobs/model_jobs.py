@@ -22,7 +22,8 @@ from app.db.tables import Model, ModelEvaluation, ModelExport
 from app.jobs.context import JobContext, JobStopped
 from app.jobs.registry import JobSnapshot, job_handler
 from app.repositories import models as repo
-from app.services import models as service
+from app.services.models.common import data_path, export_dir, model_dir, relative_to_data, slug, weights_path
+from app.services.models.evaluation import resolve_eval_split
 
 
 def _prepare_ultralytics(settings: Settings) -> None:
@@ -37,7 +38,7 @@ def _prepare_ultralytics(settings: Settings) -> None:
 
 
 def _upload_path(settings: Settings, params: dict[str, Any]) -> Path:
-    path = service.data_path(settings, str(params["upload"]))
+    path = data_path(settings, str(params["upload"]))
     if not path.is_relative_to(settings.uploads_dir.resolve()):
         raise ValueError("The upload path is outside the uploads folder")
     return path
@@ -49,7 +50,7 @@ def _remove_upload(settings: Settings, params: dict[str, Any]) -> None:
 
 
 def _stored_file_name(file_name: str) -> str:
-    stem = service.slug(Path(file_name).stem)
+    stem = slug(Path(file_name).stem)
     return f"{stem}.pt"
 
 
@@ -76,7 +77,7 @@ def import_model(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
             force=True,
         )
         model_id = new_id()
-        target = service.model_dir(settings, model_id) / _stored_file_name(str(params.get("file_name", "")))
+        target = model_dir(settings, model_id) / _stored_file_name(str(params.get("file_name", "")))
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(upload), target)
     except BaseException:
@@ -94,7 +95,7 @@ def import_model(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
                     task=info.task,
                     class_names=info.class_names,
                     image_size=info.image_size,
-                    path=service.relative_to_data(settings, target),
+                    path=relative_to_data(settings, target),
                     size_bytes=target.stat().st_size,
                     metrics=info.metrics,
                     tags=[],
@@ -190,7 +191,7 @@ def _evaluate(ctx: JobContext, evaluation_id: str) -> dict[str, Any]:
     if row.dataset_id is None:
         raise LookupError("The dataset of this evaluation was deleted")
     with session_scope(settings.resolved_database_url) as db:
-        target = service.resolve_eval_split(settings, db, row.dataset_id, row.split)
+        target = resolve_eval_split(settings, db, row.dataset_id, row.split)
     ctx.progress(0.05, f"Evaluating on {target.dataset_name} ({row.split})", force=True)
     _prepare_ultralytics(settings)
     from app.core.models.evaluation import EvaluationRequest, evaluate
@@ -198,7 +199,7 @@ def _evaluate(ctx: JobContext, evaluation_id: str) -> dict[str, Any]:
     settings.tmp_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="eval-", dir=settings.tmp_dir) as work_dir:
         request = EvaluationRequest(
-            weights=service.weights_path(settings, model),
+            weights=weights_path(settings, model),
             dataset_root=target.root,
             split_dirs=target.split_dirs,
             class_names=target.class_names,
@@ -249,11 +250,11 @@ def _export(ctx: JobContext, export_id: str) -> dict[str, Any]:
     from app.core.families.registry import get_family
 
     exporter = get_family(model.framework).export_function()
-    out_dir = service.export_dir(settings, model.id, export_id)
+    out_dir = export_dir(settings, model.id, export_id)
     ctx.raise_if_stopped()
     try:
         produced = exporter(
-            service.weights_path(settings, model),
+            weights_path(settings, model),
             out_dir,
             spec.name,
             ExportOptions(
@@ -268,7 +269,7 @@ def _export(ctx: JobContext, export_id: str) -> dict[str, Any]:
         shutil.rmtree(out_dir, ignore_errors=True)
         raise
     size = path_size(produced)
-    relative = service.relative_to_data(settings, produced)
+    relative = relative_to_data(settings, produced)
     _set_row(settings, ModelExport, export_id, status="completed", path=relative, size_bytes=size, error=None)
     ctx.progress(1.0, f"Exported to {spec.title}: {produced.name} ({size} bytes)", force=True)
     return {"export_id": export_id, "format": spec.name, "path": relative, "size_bytes": size}

@@ -4,17 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db.tables import Dataset, Job, Model, ModelEvaluation, ModelExport, TrainingSession
+from app.domain.status import ACTIVE_STATUSES, JobStatus
 
-ACTIVE_JOB_STATUSES = ("queued", "running")
+ACTIVE_JOB_STATUSES = tuple(ACTIVE_STATUSES)
 IMPORT_JOB_KIND = "model_import"
 EXPORT_JOB_KIND = "model_export"
 EVALUATE_JOB_KIND = "model_evaluate"
+
+# The rows services read (services never import the ORM tables themselves).
+ModelRow = Model
+ExportRow = ModelExport
+EvaluationRow = ModelEvaluation
+JobRow = Job
+DatasetRow = Dataset
+SessionRow = TrainingSession
+# The job-tracked rows of the models area, by job kind.
+_TRACKED: dict[str, type[ModelExport] | type[ModelEvaluation]] = {
+    EXPORT_JOB_KIND: ModelExport,
+    EVALUATE_JOB_KIND: ModelEvaluation,
+}
 
 
 @dataclass(frozen=True)
@@ -111,7 +126,7 @@ def latest_completed_export(db: Session, model_id: str, format_name: str) -> Mod
         .where(
             ModelExport.model_id == model_id,
             ModelExport.format == format_name,
-            ModelExport.status == "completed",
+            ModelExport.status == JobStatus.COMPLETED,
         )
         .order_by(ModelExport.created_at.desc(), ModelExport.id)
         .limit(1)
@@ -155,3 +170,53 @@ def import_jobs(db: Session, limit: int) -> list[Job]:
 
 def get_job(db: Session, job_id: str) -> Job | None:
     return db.get(Job, job_id)
+
+
+def get_dataset(db: Session, dataset_id: str) -> Dataset | None:
+    return db.get(Dataset, dataset_id)
+
+
+def get_session(db: Session, session_id: str) -> TrainingSession | None:
+    return db.get(TrainingSession, session_id)
+
+
+def get_evaluation(db: Session, evaluation_id: str) -> ModelEvaluation | None:
+    return db.get(ModelEvaluation, evaluation_id)
+
+
+def get_export_row(db: Session, export_id: str) -> ModelExport | None:
+    return db.get(ModelExport, export_id)
+
+
+def new_evaluation(db: Session, **fields: Any) -> ModelEvaluation:
+    row = ModelEvaluation(**fields)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def new_export(db: Session, **fields: Any) -> ModelExport:
+    row = ModelExport(**fields)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def delete_row(db: Session, row: Model | ModelExport) -> None:
+    """Deletes a model (its exports and evaluations go with it: ON DELETE CASCADE) or an export."""
+    db.delete(row)
+    db.flush()
+
+
+def link_job(db: Session, kind: str, row_id: str, job_id: str) -> None:
+    """The export/evaluation row of a job `kind` gets its job id (unless it has one)."""
+    table = _TRACKED[kind]
+    db.execute(update(table).where(table.id == row_id, table.job_id.is_(None)).values(job_id=job_id))
+
+
+def fail_unqueued(db: Session, kind: str, row_id: str, error: str, at: datetime) -> None:
+    """The export/evaluation row whose job could not be queued is failed with the reason."""
+    table = _TRACKED[kind]
+    db.execute(
+        update(table).where(table.id == row_id).values(status=JobStatus.FAILED, error=error, finished_at=at)
+    )

@@ -23,7 +23,7 @@ from app.config import Settings
 from app.db.session import session_scope
 from app.db.tables import Dataset
 from app.main import create_app
-from app.services.models import export_artifact
+from app.services.models.registry import export_artifact
 from tests.helpers.jobs import wait_for_job
 
 API = "/api/v1/models"

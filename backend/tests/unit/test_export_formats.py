@@ -9,7 +9,7 @@ import pytest
 from app.core.export.formats import FORMATS, Requirement, check_availability, version_tuple
 from app.core.models.checkpoint import global_allowed
 from app.core.models.metrics import flat_metrics, primary_metric
-from app.services.models import family_and_scale, slug
+from app.services.models.common import family_and_scale, slug
 
 
 def _no_gpu() -> int:

@@ -10,9 +10,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from app.api.deps import SettingsDep
+from app.api.deps import RunnerDep, SettingsDep
 from app.api.errors import error_responses
-from app.repositories.models import ModelFilters
 from app.schemas.models import (
     EvaluateRequest,
     EvaluationOut,
@@ -27,7 +26,8 @@ from app.schemas.models import (
     ModelSource,
     ModelUpdate,
 )
-from app.services import models as service
+from app.services.models import evaluation, export, imports, registry
+from app.services.models.common import DownloadFile
 
 router = APIRouter(prefix="/models", tags=["models"])
 
@@ -62,7 +62,7 @@ IMPORT_BODY: dict[str, Any] = {
 }
 
 
-def _file_response(download: service.DownloadFile) -> FileResponse:
+def _file_response(download: DownloadFile) -> FileResponse:
     cleanup = None
     if download.remove_after:
 
@@ -91,15 +91,17 @@ def list_models(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> ModelList:
-    filters = ModelFilters(
+    return registry.list_models(
+        settings,
         source=source,
         framework=framework,
         task=task,
         dataset_id=dataset_id,
         tag=tag,
         search=search.strip() if search else None,
+        offset=offset,
+        limit=limit,
     )
-    return service.list_models(settings, filters, offset=offset, limit=limit)
 
 
 @router.get(
@@ -110,7 +112,7 @@ def list_models(
     "no NVIDIA GPU). Exporting to an unavailable format answers 409 with that reason.",
 )
 def list_export_formats(settings: SettingsDep) -> ExportFormatList:
-    return service.export_formats(settings)
+    return export.export_formats(settings)
 
 
 @router.get(
@@ -124,7 +126,7 @@ def list_export_formats(settings: SettingsDep) -> ExportFormatList:
 def compare_models(
     settings: SettingsDep, ids: Annotated[str, Query(min_length=1, max_length=1000)]
 ) -> ModelComparison:
-    return service.compare(settings, ids.split(","))
+    return registry.compare(settings, ids.split(","))
 
 
 @router.post(
@@ -140,18 +142,18 @@ def compare_models(
     openapi_extra=IMPORT_BODY,
     responses=error_responses(400, 413, 415, 507),
 )
-async def import_model(request: Request, settings: SettingsDep) -> ModelImportJob:
+async def import_model(request: Request, settings: SettingsDep, runner: RunnerDep) -> ModelImportJob:
     length_header = request.headers.get("content-length")
     length = int(length_header) if length_header and length_header.isdigit() else None
     content_type = request.headers.get("content-type")
-    return await service.receive_import(settings, request.stream(), content_type, length)
+    return await imports.receive_import(settings, runner, request.stream(), content_type, length)
 
 
 @router.get("/imports", response_model=list[ModelImportJob], summary="Recent imports (newest first)")
 def list_imports(
     settings: SettingsDep, limit: Annotated[int, Query(ge=1, le=100)] = 20
 ) -> list[ModelImportJob]:
-    return service.list_imports(settings, limit)
+    return imports.list_imports(settings, limit)
 
 
 @router.get(
@@ -161,7 +163,7 @@ def list_imports(
     responses=error_responses(404),
 )
 def get_import(job_id: JobId, settings: SettingsDep) -> ModelImportJob:
-    return service.get_import(settings, job_id)
+    return imports.get_import(settings, job_id)
 
 
 # -- one model -------------------------------------------------------------------------------------
@@ -174,7 +176,7 @@ def get_import(job_id: JobId, settings: SettingsDep) -> ModelImportJob:
     responses=error_responses(404),
 )
 def get_model(model_id: ModelId, settings: SettingsDep) -> ModelDetail:
-    return service.get_model(settings, model_id)
+    return registry.get_model(settings, model_id)
 
 
 @router.patch(
@@ -184,7 +186,7 @@ def get_model(model_id: ModelId, settings: SettingsDep) -> ModelDetail:
     responses=error_responses(404, 422),
 )
 def update_model(model_id: ModelId, body: ModelUpdate, settings: SettingsDep) -> ModelDetail:
-    return service.update_model(settings, model_id, body)
+    return registry.update_model(settings, model_id, body)
 
 
 @router.delete(
@@ -196,7 +198,7 @@ def update_model(model_id: ModelId, body: ModelUpdate, settings: SettingsDep) ->
     responses=error_responses(404, 409),
 )
 def delete_model(model_id: ModelId, settings: SettingsDep) -> ModelDeleted:
-    return service.delete_model(settings, model_id)
+    return registry.delete_model(settings, model_id)
 
 
 @router.get(
@@ -206,7 +208,7 @@ def delete_model(model_id: ModelId, settings: SettingsDep) -> ModelDeleted:
     responses=error_responses(404),
 )
 def download_weights(model_id: ModelId, settings: SettingsDep) -> FileResponse:
-    return _file_response(service.weights_download(settings, model_id))
+    return _file_response(registry.weights_download(settings, model_id))
 
 
 @router.post(
@@ -219,8 +221,10 @@ def download_weights(model_id: ModelId, settings: SettingsDep) -> FileResponse:
     "GET /models/{id}/evaluations or GET /jobs/{job_id}.",
     responses=error_responses(404, 409, 422),
 )
-def evaluate_model(model_id: ModelId, body: EvaluateRequest, settings: SettingsDep) -> EvaluationOut:
-    return service.start_evaluation(settings, model_id, body)
+def evaluate_model(
+    model_id: ModelId, body: EvaluateRequest, settings: SettingsDep, runner: RunnerDep
+) -> EvaluationOut:
+    return evaluation.start_evaluation(settings, runner, model_id, body)
 
 
 @router.get(
@@ -230,7 +234,7 @@ def evaluate_model(model_id: ModelId, body: EvaluateRequest, settings: SettingsD
     responses=error_responses(404),
 )
 def list_evaluations(model_id: ModelId, settings: SettingsDep) -> list[EvaluationOut]:
-    return service.list_evaluations(settings, model_id)
+    return evaluation.list_evaluations(settings, model_id)
 
 
 @router.post(
@@ -243,8 +247,10 @@ def list_evaluations(model_id: ModelId, settings: SettingsDep) -> list[Evaluatio
     "GET /models/{id}/exports/{export_id}; download when completed.",
     responses=error_responses(404, 409, 422),
 )
-def export_model(model_id: ModelId, body: ExportRequest, settings: SettingsDep) -> ExportOut:
-    return service.start_export(settings, model_id, body)
+def export_model(
+    model_id: ModelId, body: ExportRequest, settings: SettingsDep, runner: RunnerDep
+) -> ExportOut:
+    return export.start_export(settings, runner, model_id, body)
 
 
 @router.get(
@@ -254,7 +260,7 @@ def export_model(model_id: ModelId, body: ExportRequest, settings: SettingsDep) 
     responses=error_responses(404),
 )
 def list_exports(model_id: ModelId, settings: SettingsDep) -> list[ExportOut]:
-    return service.list_exports(settings, model_id)
+    return export.list_exports(settings, model_id)
 
 
 @router.get(
@@ -264,7 +270,7 @@ def list_exports(model_id: ModelId, settings: SettingsDep) -> list[ExportOut]:
     responses=error_responses(404),
 )
 def get_export(model_id: ModelId, export_id: ExportId, settings: SettingsDep) -> ExportOut:
-    return service.get_export(settings, model_id, export_id)
+    return export.get_export(settings, model_id, export_id)
 
 
 @router.get(
@@ -274,7 +280,7 @@ def get_export(model_id: ModelId, export_id: ExportId, settings: SettingsDep) ->
     responses=error_responses(404, 409),
 )
 async def download_export(model_id: ModelId, export_id: ExportId, settings: SettingsDep) -> FileResponse:
-    download = await run_in_threadpool(service.export_download, settings, model_id, export_id)
+    download = await run_in_threadpool(export.export_download, settings, model_id, export_id)
     return _file_response(download)
 
 
@@ -284,6 +290,8 @@ async def download_export(model_id: ModelId, export_id: ExportId, settings: Sett
     summary="Delete an export and its files",
     responses=error_responses(404, 409),
 )
-def delete_export(model_id: ModelId, export_id: ExportId, settings: SettingsDep) -> Response:
-    service.delete_export(settings, model_id, export_id)
+def delete_export(
+    model_id: ModelId, export_id: ExportId, settings: SettingsDep, runner: RunnerDep
+) -> Response:
+    export.delete_export(settings, runner, model_id, export_id)
     return Response(status_code=204)
