@@ -18,17 +18,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from app.config import Settings
 from app.db.session import session_scope
-from app.db.tables import Dataset, Job, Prediction
+from app.domain.status import ACTIVE_STATUSES, DatasetStatus
+from app.repositories import housekeeping as repo
 from app.services import dataset_imports
 
 log = logging.getLogger("app.housekeeping")
 
-ACTIVE_JOB_STATUSES = ("queued", "running")
-IMPORTING = ("queued", "downloading", "extracting", "processing", "validating")
+IMPORTING = frozenset(DatasetStatus) - {DatasetStatus.READY, DatasetStatus.FAILED}
 PREDICTIONS_DIR = "predictions"
 
 
@@ -48,28 +46,26 @@ def _remove(path: Path, removed: list[str], settings: Settings) -> None:
         shutil.rmtree(path, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
-    removed.append(path.relative_to(settings.data_dir).as_posix())
+    removed.append(_relative(settings, path))
 
 
 def _lost_imports(settings: Settings, active_job_ids: set[str]) -> list[tuple[str, str]]:
     """(dataset id, source) of datasets shown as importing whose job no longer runs."""
     with session_scope(settings.resolved_database_url) as db:
-        rows = db.execute(
-            select(Dataset.id, Dataset.source, Dataset.job_id).where(Dataset.status.in_(IMPORTING))
-        )
-        return [(row.id, row.source) for row in rows if row.job_id not in active_job_ids]
+        rows = repo.importing_datasets(db, IMPORTING)
+    return [(dataset_id, source) for dataset_id, source, job_id in rows if job_id not in active_job_ids]
 
 
 def remove_leftovers(settings: Settings) -> list[str]:
     """Removes what a dead server left behind (see the module doc); returns the removed paths."""
     with session_scope(settings.resolved_database_url) as db:
-        active = db.execute(select(Job.id, Job.params).where(Job.status.in_(ACTIVE_JOB_STATUSES))).all()
-        active_ids = {row.id for row in active}
-        named = {text for row in active for text in _strings(row.params)}
+        active = repo.active_jobs(db, ACTIVE_STATUSES)
+    active_ids = {job_id for job_id, _params in active}
+    named = {text for _job_id, params in active for text in _strings(params)}
     for dataset_id, source in _lost_imports(settings, active_ids):
         dataset_imports.handle_lost_job(settings, dataset_id, source, "the server stopped before it ran")
     with session_scope(settings.resolved_database_url) as db:
-        importing = set(db.scalars(select(Dataset.id).where(Dataset.status.in_(IMPORTING))))
+        importing = {dataset_id for dataset_id, _source, _job in repo.importing_datasets(db, IMPORTING)}
 
     removed: list[str] = []
     uploads, tmp = settings.uploads_dir, settings.tmp_dir
@@ -90,6 +86,8 @@ def remove_leftovers(settings: Settings) -> list[str]:
 
 
 def _relative(settings: Settings, path: Path) -> str:
+    """As job parameters name files: relative to the data directory. Every path here was globbed below
+    it from the configured folders (none comes from a request), so no confinement check is needed."""
     return path.relative_to(settings.data_dir).as_posix()
 
 
@@ -103,7 +101,7 @@ def _remove_unsaved_predictions(settings: Settings, named: set[str]) -> list[str
     if not folder.is_dir():
         return []
     with session_scope(settings.resolved_database_url) as db:
-        saved = set(db.scalars(select(Prediction.id)))
+        saved = repo.saved_prediction_ids(db)
     removed: list[str] = []
     for path in folder.iterdir():
         if path.name not in saved and path.name not in named:
