@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 
 from app.db.tables import MonitoringHistory, Setting
 
+# The row type services read (they never import app.db.tables themselves).
+MinuteRow = MonitoringHistory
+
 
 def get_minute(session: Session, bucket_start: datetime) -> MonitoringHistory | None:
     query = select(MonitoringHistory).where(MonitoringHistory.bucket_start == bucket_start)
@@ -19,6 +22,11 @@ def get_minute(session: Session, bucket_start: datetime) -> MonitoringHistory | 
 
 def add_minute(session: Session, values: dict[str, Any]) -> None:
     session.add(MonitoringHistory(**values))
+
+
+def update_minute(row: MonitoringHistory, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(row, name, value)
 
 
 def minutes_between(session: Session, start: datetime, end: datetime) -> Sequence[MonitoringHistory]:

@@ -4,51 +4,45 @@ However many clients watch, one asyncio task samples every `interval_s` (NVML an
 and each sample is serialised once and offered to every /ws/gpu client. Samples also feed a ten-minute
 ring buffer, one-minute averages persisted in `monitoring_history` (kept 7 days), and the threshold watch
 that raises notifications. `start_monitoring(app)` / `stop_monitoring(app)` run from the app's lifespan.
+What it stores: monitoring_store.py; worker nodes' readings (celery runner): monitoring_hosts.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
-import socket
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from fastapi import FastAPI
-from pydantic import ValidationError
 
 from app.config import Settings
 from app.core.monitoring.broadcast import Broadcaster
 from app.core.monitoring.history import (
     RING_WINDOW,
-    GpuPoint,
     HistoryPoint,
     MinuteAggregator,
     MinuteAverage,
     RingHistory,
-    combine,
     minute_start,
     to_point,
 )
 from app.core.monitoring.nvml import NvmlAdapter
-from app.core.monitoring.readings import GpuProcess, GpuReading, Sample, WorkerHost, WorkerSlot
-from app.core.monitoring.sampler import Sampler, utc_now
+from app.core.monitoring.readings import Sample
+from app.core.monitoring.sampler import Sampler
 from app.core.monitoring.thresholds import Alert, Thresholds, ThresholdWatch
-from app.db.session import session_scope
-from app.db.tables import MonitoringHistory
-from app.repositories import monitoring as repo
 from app.schemas import monitoring as schemas
+from app.services import monitoring_store as store
 from app.services import notifications
+from app.services.monitoring_hosts import RemoteHostSource, local_hostname, merge_worker_hosts
+from app.utils.clock import utc_now
 
 log = logging.getLogger(__name__)
 
-SETTINGS_KEY = "monitoring"
-HISTORY_RETENTION = timedelta(days=7)
 MAX_HISTORY_MINUTES = 7 * 24 * 60
 PRUNE_EVERY = timedelta(hours=1)
 ALERT_LEVELS = {"critical": "error", "warning": "warning", "recovered": "info"}
@@ -70,128 +64,6 @@ def thresholds_of(config: schemas.MonitoringSettings) -> Thresholds:
     return Thresholds(**config.model_dump(exclude={"interval_s"}))
 
 
-def default_settings(settings: Settings) -> schemas.MonitoringSettings:
-    return schemas.MonitoringSettings(interval_s=settings.monitor_interval_s)
-
-
-def load_settings(settings: Settings) -> schemas.MonitoringSettings:
-    """The stored settings over the defaults (CRACKDET_MONITOR_INTERVAL_S gives the default interval)."""
-    defaults = default_settings(settings)
-    with session_scope(settings.resolved_database_url) as session:
-        stored = repo.get_setting(session, SETTINGS_KEY)
-    if not isinstance(stored, dict):
-        return defaults
-    try:
-        return schemas.MonitoringSettings.model_validate({**defaults.model_dump(), **stored})
-    except ValidationError as exc:
-        log.warning("Stored monitoring settings are invalid (%s); using the defaults", exc.errors()[:1])
-        return defaults
-
-
-def save_settings(settings: Settings, config: schemas.MonitoringSettings) -> None:
-    with session_scope(settings.resolved_database_url) as session:
-        repo.put_setting(session, SETTINGS_KEY, config.model_dump())
-
-
-def _row_point(row: MonitoringHistory) -> HistoryPoint:
-    return HistoryPoint(
-        timestamp=notifications.as_utc(row.bucket_start),
-        cpu_percent=row.cpu_percent,
-        memory_percent=row.memory_percent,
-        disk_percent=row.disk_percent,
-        gpus=tuple(GpuPoint(**gpu) for gpu in row.gpus),
-    )
-
-
-def _row_values(point: HistoryPoint, sample_count: int) -> dict[str, Any]:
-    return {
-        "bucket_start": point.timestamp,
-        "sample_count": sample_count,
-        "cpu_percent": point.cpu_percent,
-        "memory_percent": point.memory_percent,
-        "disk_percent": point.disk_percent,
-        "gpus": [
-            {
-                "index": g.index,
-                "host": g.host,
-                "utilization_percent": g.utilization_percent,
-                "memory_used_percent": g.memory_used_percent,
-                "temperature_c": g.temperature_c,
-                "power_w": g.power_w,
-            }
-            for g in point.gpus
-        ],
-    }
-
-
-MAX_WORKER_HOSTS = 256
-MAX_GPUS_PER_HOST = 64
-
-
-class RemoteHostSource(Protocol):
-    """What the celery runner's LiveRelay offers (app/jobs/live.py): worker nodes' latest messages."""
-
-    def hosts(self) -> Sequence[Any]: ...
-
-
-def local_hostname() -> str:
-    return socket.gethostname().split(".")[0] or "localhost"
-
-
-def _remote_gpu(stats: schemas.GpuStats, host: str) -> GpuReading:
-    fields = stats.model_dump(exclude={"memory_used_percent", "processes", "host"})
-    processes = [GpuProcess(**p.model_dump()) for p in stats.processes]
-    return GpuReading(**fields, processes=processes, host=host)
-
-
-def _first_driver(workers: list[WorkerHost]) -> str | None:
-    return next((w.driver_version for w in workers if w.driver_version), None)
-
-
-def merge_worker_hosts(sample: Sample, hostname: str, remotes: Sequence[Any]) -> Sample:
-    """The API host's sample with every worker node's GPUs (tagged with their host) and a summary of each
-    node. A GPU seen both here and by a worker on the same machine (same UUID) is listed once, as the
-    worker's. A message that does not validate is skipped with a warning."""
-    workers: list[WorkerHost] = []
-    remote_gpus: list[GpuReading] = []
-    for remote in list(remotes)[:MAX_WORKER_HOSTS]:
-        try:
-            theirs = schemas.GpuSample.model_validate(remote.sample)
-            slots = [schemas.WorkerSlotStats.model_validate(s) for s in remote.slots[:MAX_GPUS_PER_HOST]]
-        except ValidationError as exc:
-            log.warning("Worker %s sent readings that do not validate: %s", remote.host, exc.errors()[:1])
-            continue
-        remote_gpus.extend(_remote_gpu(gpu, remote.host) for gpu in theirs.gpus[:MAX_GPUS_PER_HOST])
-        workers.append(
-            WorkerHost(
-                host=remote.host,
-                timestamp=theirs.timestamp,
-                gpu_available=theirs.gpu_available,
-                gpu_reason=theirs.gpu_reason,
-                driver_version=theirs.driver_version,
-                cpu_percent=theirs.host.cpu_percent,
-                memory_percent=theirs.host.memory_percent,
-                slots=[WorkerSlot(s.name, s.queue, s.gpu, s.alive) for s in slots],
-            )
-        )
-    remote_uuids = {gpu.uuid for gpu in remote_gpus if gpu.uuid}
-    local = [
-        dataclasses.replace(gpu, host=hostname)
-        for gpu in sample.gpus
-        if not gpu.uuid or gpu.uuid not in remote_uuids
-    ]
-    gpus = local + remote_gpus
-    return dataclasses.replace(
-        sample,
-        gpus=gpus,
-        gpu_available=bool(gpus),
-        gpu_reason=None if gpus else sample.gpu_reason,
-        driver_version=sample.driver_version or _first_driver(workers),
-        hostname=hostname,
-        workers=workers,
-    )
-
-
 class MonitoringService:
     def __init__(
         self,
@@ -203,7 +75,7 @@ class MonitoringService:
         self.options = options or MonitoringOptions()
         self.relay = relay
         self.hostname = local_hostname()
-        self.config = default_settings(settings)
+        self.config = store.default_settings(settings)
         self.sampler = Sampler(
             NvmlAdapter(self.options.nvml_module),
             settings.data_dir,
@@ -235,7 +107,7 @@ class MonitoringService:
     # --- life cycle -------------------------------------------------------------------------------
     async def start(self) -> None:
         try:
-            self.apply_settings(await asyncio.to_thread(load_settings, self.settings))
+            self.apply_settings(await asyncio.to_thread(store.load_settings, self.settings))
         except Exception as exc:  # no database yet: defaults, and /health says what is wrong
             log.warning("Monitoring settings not readable (%s); using the defaults", exc)
         await self.tailer.poll()  # marks where "new" notifications start
@@ -262,7 +134,7 @@ class MonitoringService:
         self._wake.set()  # a shorter interval takes effect now, not after the current wait
 
     async def update_settings(self, config: schemas.MonitoringSettings) -> schemas.MonitoringSettings:
-        await asyncio.to_thread(save_settings, self.settings, config)
+        await asyncio.to_thread(store.save_settings, self.settings, config)
         self.apply_settings(config)
         return config
 
@@ -336,26 +208,13 @@ class MonitoringService:
             log.warning("Could not store the monitoring history for %s: %s", average.point.timestamp, exc)
 
     def persist_minute(self, average: MinuteAverage) -> None:
-        """Store one minute, merging with a row for the same minute (written before a restart)."""
-        with session_scope(self.settings.resolved_database_url) as session:
-            row = repo.get_minute(session, average.point.timestamp)
-            if row is None:
-                repo.add_minute(session, _row_values(average.point, average.sample_count))
-                return
-            merged = combine(
-                [(_row_point(row), row.sample_count), (average.point, average.sample_count)],
-                average.point.timestamp,
-            )
-            values = _row_values(merged, row.sample_count + average.sample_count)
-            for name, value in values.items():
-                setattr(row, name, value)
+        store.persist_minute(self.settings, average)
 
     def _prune_if_due(self, now: datetime) -> None:
         if self._last_prune is not None and now - self._last_prune < PRUNE_EVERY:
             return
         self._last_prune = now
-        with session_scope(self.settings.resolved_database_url) as session:
-            removed = repo.delete_before(session, now - HISTORY_RETENTION)
+        removed = store.prune_history(self.settings, now)
         notifications.prune(self.settings, now)
         if removed:
             log.info("Monitoring history: removed %d minutes older than 7 days", removed)
@@ -384,8 +243,7 @@ class MonitoringService:
 
     def _stored_points(self, start: datetime, end: datetime) -> list[HistoryPoint]:
         try:
-            with session_scope(self.settings.resolved_database_url) as session:
-                return [_row_point(row) for row in repo.minutes_between(session, start, end)]
+            return store.stored_points(self.settings, start, end)
         except Exception as exc:
             log.warning("Monitoring history not readable: %s", exc)
             return []

@@ -35,7 +35,7 @@ from app.jobs.storage import (
 )
 from app.jobs.worker_node import NodeError, interrupt_jobs_of, parse_gpus, plan_slots
 from app.schemas.monitoring import GpuSample
-from app.services.monitoring import merge_worker_hosts
+from app.services.monitoring_hosts import merge_worker_hosts
 from tests.helpers.monitoring import FakeClock, FakeGpu, FakeNvml
 from tests.helpers.training import add_dataset
 

@@ -12,18 +12,15 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from app.core.monitoring.host import CpuMeter, read_host
 from app.core.monitoring.nvml import NvmlAdapter, NvmlFailure, NvmlUnavailable
 from app.core.monitoring.readings import GpuReading, Sample
+from app.utils.clock import utc_now
 
 log = logging.getLogger(__name__)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Sampler:
