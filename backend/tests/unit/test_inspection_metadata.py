@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from app.core.inspection.metadata import PhotoMetadata, PhotoMetadataError, read_photo_metadata
 from app.core.inspection.scale import ScaleEstimate, exif_scale
@@ -115,6 +116,15 @@ def test_not_an_image_raises_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.jpg"
     path.write_bytes(b"this is not a photo")
     with pytest.raises(PhotoMetadataError, match=r"notes\.jpg is not a readable image"):
+        read_photo_metadata(path)
+
+
+def test_decompression_bomb_is_refused_with_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_plain(tmp_path / "huge.png", size=(400, 300))
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # 120 000 px is then over twice the limit
+    with pytest.raises(PhotoMetadataError, match="too many pixels"):
         read_photo_metadata(path)
 
 

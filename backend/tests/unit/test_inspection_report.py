@@ -22,6 +22,7 @@ from app.core.inspection.report import (
     build_report_pdf,
     severity_summary,
 )
+from app.core.inspection.report_pdf import _fonts
 from app.core.inspection.scale import ScaleEstimate
 from app.core.measure import measure_crack
 from app.data.synthetic import render_crack_image
@@ -201,3 +202,14 @@ def test_unreadable_image_bytes_are_left_out_not_fatal(tmp_path: Path) -> None:
     )
     reader = PdfReader(build_report_pdf(broken, tmp_path / "broken.pdf"))
     assert len(reader.pages) == 3 and len(reader.pages[2].images) == 0
+
+
+def test_text_beyond_ascii_prints(tmp_path: Path) -> None:
+    """Latin-1 always; Cyrillic and Greek too with the DejaVu font (found on this system's font path)."""
+    report = InspectionReport(
+        structure="Brücke \u2013 Мост Ωmega", inspection_date=date(2026, 1, 2), inspector="Zoë"
+    )
+    cover = PdfReader(build_report_pdf(report, tmp_path / "u.pdf")).pages[0].extract_text()
+    assert "Brücke \u2013" in cover and "Zoë" in cover
+    if _fonts()[0] == "DejaVuSans":
+        assert "Мост Ωmega" in cover

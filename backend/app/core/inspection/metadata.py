@@ -85,6 +85,8 @@ def read_photo_metadata(path: Path) -> PhotoMetadata:
             exif = image.getexif()
             xmp = _xmp_text(image.info, path)
             size = image.size
+    except Image.DecompressionBombError:
+        raise PhotoMetadataError(f"{Path(path).name} has too many pixels to open safely") from None
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise PhotoMetadataError(
             f"{Path(path).name} is not a readable image ({type(exc).__name__})"

@@ -1,4 +1,7 @@
-"""The inspection report as PDF, with ReportLab's platypus (A4, built-in Helvetica).
+"""The inspection report as PDF, with ReportLab's platypus (A4).
+
+Text is set in DejaVu Sans when the system has it (embedded: Latin, Greek, Cyrillic and more), else in
+the built-in Helvetica (Latin-1 only: other characters print as boxes; the HTML report shows them all).
 
 Pages: the cover; the summary by severity with an overview of the images; one page per image
 (annotated photo, scale with its source and uncertainty, location, crack table in mm); the model and its
@@ -9,6 +12,7 @@ as JPEG with the long side at most 2000 px, so a report of many 20-megapixel pho
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +23,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -55,6 +61,11 @@ MAX_TEXT = 4000  # notes and other free text are cut here
 _MARGIN = 1.8 * cm
 _FRAME_WIDTH = A4[0] - 2 * _MARGIN
 _IMAGE_MAX_HEIGHT = 11.5 * cm
+_FONT_FOLDERS = (
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/local/share/fonts"),
+)
 _SEVERITY_COLOURS = {"narrow": "#2e7d32", "moderate": "#ef6c00", "wide": "#c62828"}
 
 
@@ -76,7 +87,7 @@ def build_report_pdf(report: InspectionReport, out: Path) -> Path:
 
     def on_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
-        canvas.setFont("Helvetica", 8)
+        canvas.setFont(_fonts()[0], 8)
         canvas.setFillColor(colors.grey)
         canvas.drawString(_MARGIN, 1.0 * cm, footer)
         canvas.drawRightString(A4[0] - _MARGIN, 1.0 * cm, f"Page {doc.page}")
@@ -222,12 +233,31 @@ def _growth_page(growth: ReportGrowth, styles: dict[str, ParagraphStyle]) -> lis
 # --------------------------------------------------------------------------------------------------
 
 
+@functools.cache
+def _fonts() -> tuple[str, str]:
+    """(regular, bold) font names: DejaVu Sans registered from the system when found, else Helvetica."""
+    for folder in _FONT_FOLDERS:
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.is_file() and bold.is_file():
+            try:
+                pdfmetrics.registerFont(TTFont("DejaVuSans", str(regular)))
+                pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(bold)))
+            except (OSError, TTFError):
+                continue
+            return "DejaVuSans", "DejaVuSans-Bold"
+    return "Helvetica", "Helvetica-Bold"
+
+
 def _styles() -> dict[str, ParagraphStyle]:
+    regular, bold = _fonts()
     sheet = getSampleStyleSheet()
-    styles = {name: sheet[name] for name in ("Title", "Heading1", "Heading2", "Heading3", "BodyText")}
-    styles["Cell"] = ParagraphStyle("Cell", parent=sheet["BodyText"], fontSize=8.5, leading=10.5)
-    styles["CellBold"] = ParagraphStyle("CellBold", parent=styles["Cell"], fontName="Helvetica-Bold")
-    styles["Small"] = ParagraphStyle("Small", parent=sheet["BodyText"], fontSize=8, textColor=colors.grey)
+    styles = {
+        name: ParagraphStyle(name, parent=sheet[name], fontName=bold if name != "BodyText" else regular)
+        for name in ("Title", "Heading1", "Heading2", "Heading3", "BodyText")
+    }
+    styles["Cell"] = ParagraphStyle("Cell", parent=styles["BodyText"], fontSize=8.5, leading=10.5)
+    styles["CellBold"] = ParagraphStyle("CellBold", parent=styles["Cell"], fontName=bold)
+    styles["Small"] = ParagraphStyle("Small", parent=styles["BodyText"], fontSize=8, textColor=colors.grey)
     return styles
 
 
