@@ -1,6 +1,7 @@
-"""A stored dataset in the COCO layout RF-DETR reads, as a cached derived copy (the dataset is only read).
+"""A stored dataset in Roboflow's COCO layout, as a cached derived copy (the dataset is only read).
 
-RF-DETR wants Roboflow's COCO layout:
+The model families that train on COCO (core/families: the family decides it needs this copy and where
+it is cached) read this layout:
 
     <root>/train/_annotations.coco.json   images beside it
     <root>/valid/_annotations.coco.json
@@ -9,7 +10,7 @@ RF-DETR wants Roboflow's COCO layout:
 Every stored dataset has the YOLO-seg layout (app/data/formats.py). A split imported from a COCO export
 (Roboflow's included) still has its original `coco/<split>/_annotations.coco.json`: that file is used
 as it is. Other splits are converted from their YOLO-seg labels: one polygon annotation per label line,
-category ids 0..n-1 in data.yaml order (flat, no parent category, so RF-DETR's label indices equal ours).
+category ids 0..n-1 in data.yaml order (flat, no parent category, so the trainer's label indices equal ours).
 
 Images are hard-linked (copied when the file system refuses), so the copy costs little disk. A
 fingerprint of every source file (name, size, modification time) and of this converter's version is
@@ -42,7 +43,7 @@ from app.data.formats import (
 
 CONVERTER_VERSION = 1
 FINGERPRINT_FILE = "fingerprint.json"
-COCO_SPLIT_NAMES = {"train": "train", "val": "valid", "test": "test"}  # ours -> RF-DETR's folder
+COCO_SPLIT_NAMES = {"train": "train", "val": "valid", "test": "test"}  # ours -> the COCO layout's folder
 MIN_POLYGON_VALUES = 6
 BOX_LINE_VALUES = 4  # a detection label line: cx cy w h
 
@@ -64,21 +65,22 @@ class CocoLayout:
 
     root: Path
     class_names: list[str]
-    images: dict[str, int]  # RF-DETR split folder -> image count
+    images: dict[str, int]  # COCO split folder -> image count
     annotations: dict[str, int]
-    sources: dict[str, str]  # RF-DETR split folder -> "coco export" | "converted"
+    sources: dict[str, str]  # COCO split folder -> "coco export" | "converted"
     reused: bool
     skipped_lines: int = 0
     notes: list[str] = field(default_factory=list)
 
-    def describe(self) -> str:
+    def describe(self, trainer: str) -> str:
+        """One log line: what the copy holds, for the model family `trainer` that reads it."""
         parts = [
             f"{folder}: {self.images[folder]} images, {self.annotations[folder]} annotations "
             f"({self.sources[folder]})"
             for folder in self.images
         ]
         state = "reused the cached copy" if self.reused else "built"
-        return f"COCO layout for RF-DETR {state} at {self.root.name}: " + "; ".join(parts)
+        return f"COCO layout for {trainer} {state} at {self.root.name}: " + "; ".join(parts)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -90,7 +92,7 @@ def _split_sources(dataset_root: Path) -> tuple[list[str], list[SplitSource]]:
     spec = read_data_yaml(dataset_root / "data.yaml", dataset_root)
     for required in ("train", "val"):
         if not spec.split_dirs.get(required):
-            raise DatasetFormatError(f"the dataset needs a {required} split to train RF-DETR")
+            raise DatasetFormatError(f"the dataset needs a {required} split to train on it")
     sources = []
     for split in COCO_SPLIT_NAMES:
         folders = spec.split_dirs.get(split) or []
@@ -100,7 +102,7 @@ def _split_sources(dataset_root: Path) -> tuple[list[str], list[SplitSource]]:
                 name = image.name if image.name not in images else f"{index}_{image.name}"
                 images[name] = image
         if not folders or (split == "test" and not images):
-            continue  # an empty test split is left out (RF-DETR trains without one)
+            continue  # an empty test split is left out (training needs none)
         exported = dataset_root / "coco" / split / COCO_JSON_NAME
         usable = len(folders) == 1 and exported.is_file() and _export_matches(exported, images)
         sources.append(SplitSource(split, images, exported if usable else None))
@@ -314,7 +316,7 @@ def _exclusive(cache_dir: Path) -> Iterator[None]:
 
 
 def coco_layout_for(dataset_root: Path, cache_dir: Path, *, should_stop: StopFn | None = None) -> CocoLayout:
-    """The dataset at `dataset_root` in RF-DETR's COCO layout at `cache_dir` (built, or reused when the
+    """The dataset at `dataset_root` in the COCO layout at `cache_dir` (built, or reused when the
     dataset has not changed since). Raises DatasetFormatError when the dataset cannot be read."""
     dataset_root, cache_dir = dataset_root.resolve(), cache_dir.resolve()
     if cache_dir == dataset_root or cache_dir.is_relative_to(dataset_root):

@@ -72,7 +72,7 @@ class TrainingSession(Base):
     id: Mapped[str] = _id_column()
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     dataset_id: Mapped[str | None] = mapped_column(ID, ForeignKey("datasets.id", ondelete="RESTRICT"))
-    framework: Mapped[str] = mapped_column(String(20), nullable=False)  # ultralytics|rfdetr
+    framework: Mapped[str] = mapped_column(String(20), nullable=False)  # its model family (app/core/families)
     model_arch: Mapped[str] = mapped_column(String(50), nullable=False)  # e.g. yolov8n-seg
     config: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     # queued|running|completed|failed|stopped|interrupted|cancelled

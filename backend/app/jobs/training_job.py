@@ -2,7 +2,7 @@
 
 It talks to the world only through its JobContext and the database, so the local runner and a
 distributed one (Celery) run it unchanged. The API process imports this module for its queue and
-`on_lost` hook: heavy libraries (torch, ultralytics, rfdetr) are imported inside the handler only.
+`on_lost` hook: the ML libraries are imported inside the handler only.
 The session's model family (app/core/families) picks the Trainer and the dataset copy it needs; nothing
 else here depends on a family.
 """

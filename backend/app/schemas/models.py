@@ -28,7 +28,7 @@ class ModelSummary(_Out):
     id: str
     name: str
     source: str = Field(description="trained | imported")
-    framework: str = Field(description="ultralytics | rfdetr")
+    framework: str = Field(description="Its model family (`families[].name` of /training/architectures)")
     family: str | None = Field(description="Architecture family, e.g. yolov8, yolo11")
     model_arch: str | None = Field(description="e.g. yolov8n-seg")
     scale: str | None = Field(description="Size letter of the family: n, s, m, l, x (c/e for YOLOv9)")
@@ -238,7 +238,7 @@ class ExportFormatInfo(BaseModel):
     )
     framework_options: dict[str, ExportFormatOptions] = Field(
         default_factory=dict,
-        description="Options per framework where they differ from `options` (e.g. RF-DETR: opset only)",
+        description="Options per framework where they differ from `options` (its own exporter's)",
     )
 
 

@@ -11,11 +11,19 @@ from sqlalchemy.engine import make_url
 
 from app import __version__
 from app.config import Settings
+from app.core.families.registry import families
 from app.db.session import check_database
 from app.schemas.system import DatabaseHealth, HealthResponse, PackageVersions, RedisHealth, SystemInfo
 from app.services.ports import JobRunner
 
-TRACKED_PACKAGES = ("torch", "torchvision", "ultralytics", "rfdetr", "onnxruntime", "roboflow")
+# The model families' libraries sit between the ML runtime and the other tools (PackageVersions' order).
+TRACKED_PACKAGES = (
+    "torch",
+    "torchvision",
+    *(f.distribution for f in families() if f.distribution),
+    "onnxruntime",
+    "roboflow",
+)
 
 
 def installed_version(distribution: str) -> str | None:

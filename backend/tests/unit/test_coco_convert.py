@@ -73,7 +73,7 @@ def test_yolo_seg_becomes_coco_polygons_per_split(dataset: Path, tmp_path: Path)
     name = f"{image_stem('train', 0)}.jpg"
     source, copy = dataset / "images" / "train" / name, layout.root / "train" / name
     assert copy.read_bytes() == source.read_bytes() and os.stat(copy).st_ino == os.stat(source).st_ino
-    assert "train: 5 images" in layout.describe() and "(converted)" in layout.describe()
+    assert "train: 5 images" in layout.describe("RF-DETR") and "(converted)" in layout.describe("RF-DETR")
 
 
 def test_the_cached_copy_is_reused_until_the_dataset_changes(dataset: Path, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from app.core.families.catalogue import Architecture
+from app.core.families.catalogue import Architecture, catalogue_version
 
 if TYPE_CHECKING:
     from app.core.prediction.base import Predictor
@@ -99,6 +99,8 @@ class ModelFamily:
     export_formats: Mapping[str, FormatOptions | None] = field(default_factory=dict)
     # A derived copy of each dataset it trains on (e.g. another annotation layout), below the data dir.
     dataset_cache: str | None = None
+    # The folder of its shipped architectures.json (None: its architectures are not measured there).
+    catalogue_dir: Path | None = None
 
     def version(self) -> str | None:
         """The installed version of its library (package metadata; the library is not imported)."""
@@ -122,6 +124,10 @@ class ModelFamily:
             raise ValueError(f"{self.label} models cannot be exported")
         function: Callable[..., Path] = _load(self.exporter)
         return function
+
+    def catalogue_version(self) -> str | None:
+        """The library version its shipped architectures were measured with."""
+        return catalogue_version(self.catalogue_dir) if self.catalogue_dir is not None else None
 
     def uses(self, config_field: str) -> bool:
         return self.fields is None or config_field in self.fields

@@ -1,9 +1,9 @@
-"""The shipped catalogue of architectures (architectures.json) and the `Architecture` record.
+"""The `Architecture` record and each family's shipped catalogue (<family folder>/architectures.json).
 
-Parameter counts and GFLOPs are measured once per family by its `catalogue` module (run in a subprocess:
-`python -m app.core.training.architectures`) and shipped in architectures.json, so the API never imports
-torch to list them. Each entry also carries its input-size rule: the training image size must be a
-multiple of `image_multiple`.
+Parameter counts and GFLOPs are measured once per family by its `measurer` (run in a subprocess:
+`python -m app.core.training.architectures`) and shipped as JSON, so the API never imports torch to list
+them. Each entry also carries its input-size rule: the training image size must be a multiple of
+`image_multiple`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-CATALOGUE_FILE = Path(__file__).with_name("architectures.json")
+CATALOGUE_NAME = "architectures.json"
 REFERENCE_CLASSES = 80
 REFERENCE_IMAGE_SIZE = 640
 
@@ -38,28 +38,27 @@ class Architecture:
 
     @property
     def weights_file(self) -> str:
-        """File name of the official pretrained weights (yolov8n-seg.pt unless named otherwise)."""
+        """File name of the official pretrained weights (`<name>.pt` unless named otherwise)."""
         return self.weights_name or f"{self.name}.pt"
 
 
-@lru_cache(maxsize=1)
-def shipped() -> dict[str, Any]:
-    """The parsed architectures.json: {"versions": {family: version}, "reference": ..., "architectures"}."""
-    data: dict[str, Any] = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
+@lru_cache(maxsize=16)
+def shipped(folder: Path) -> dict[str, Any]:
+    """A family's parsed catalogue: {"framework", "version", "reference", "architectures"} ({} if none)."""
+    path = folder / CATALOGUE_NAME
+    if not path.is_file():
+        return {}
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
 
-def shipped_architectures(framework: str, names: tuple[str, ...]) -> tuple[Architecture, ...]:
-    """The shipped entries of `framework`, in the order of `names` (entries not shipped are left out)."""
-    entries = {
-        item["name"]: Architecture(**item)
-        for item in shipped()["architectures"]
-        if item["framework"] == framework
-    }
+def shipped_architectures(folder: Path, names: tuple[str, ...]) -> tuple[Architecture, ...]:
+    """The shipped entries of the family in `folder`, in the order of `names` (others are left out)."""
+    entries = {item["name"]: Architecture(**item) for item in shipped(folder).get("architectures", [])}
     return tuple(entries[name] for name in names if name in entries)
 
 
-def catalogue_version(framework: str) -> str | None:
-    """The library version the shipped entries of `framework` were measured with."""
-    version: str | None = shipped().get("versions", {}).get(framework)
+def catalogue_version(folder: Path) -> str | None:
+    """The library version the family's shipped entries were measured with."""
+    version: str | None = shipped(folder).get("version")
     return version

@@ -5,8 +5,8 @@ box and a crop-local boolean mask (`CropMask`). Masks are kept crop-local so tha
 detections never holds N full-resolution masks (a 6000 x 4000 bool mask is 24 MB; float is 96 MB).
 
 The pipeline (pipeline.py) turns detections into `CrackInstance`s: polygons, a COCO RLE of the mask,
-box, score, class and crack measurements. Framework modules (ultralytics_predictor.py, later RF-DETR)
-implement `Predictor`; nothing else depends on a framework.
+box, score, class and crack measurements. Each model family's predictor (core/families/<family>/predictor.py)
+implements `Predictor`; nothing else depends on a family.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""Regenerates the shipped architecture catalogue (core/families/architectures.json).
+"""Regenerates the model families' shipped catalogues (core/families/<family>/architectures.json).
 
-Run as a script (`python -m app.core.training.architectures --frameworks ultralytics,rfdetr`): each
-family's `measurer` builds its architectures without weights and measures parameters and GFLOPs, which
-imports its library. The API only reads the JSON (core/families/catalogue.py, registry.py).
+Run as a script (`python -m app.core.training.architectures --frameworks <family>,...`): each family's
+`measurer` builds its architectures without weights and measures parameters and GFLOPs, which imports
+its library. The API only reads the JSON (core/families/catalogue.py, registry.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from app.core.families.catalogue import CATALOGUE_FILE, REFERENCE_CLASSES, REFERENCE_IMAGE_SIZE, Architecture
+from app.core.families.catalogue import CATALOGUE_NAME, REFERENCE_CLASSES, REFERENCE_IMAGE_SIZE, Architecture
 from app.core.families.registry import family_names, get_family
 
 
@@ -29,33 +29,34 @@ def measure(framework: str) -> list[Architecture]:
     return result
 
 
-def write_catalogue(path: Path = CATALOGUE_FILE, frameworks: tuple[str, ...] | None = None) -> None:
-    """Recompute the entries of `frameworks` (default: every family); the others are kept from the file."""
-    old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    kept = {item["name"]: item for item in old.get("architectures", [])}
-    versions: dict[str, Any] = dict(old.get("versions", {}))
-    for name in frameworks or tuple(family_names()):
-        versions[name] = get_family(name).version()
-        for arch in measure(name):
-            kept[arch.name] = asdict(arch)
+def write_catalogue(framework: str, folder: Path | None = None) -> Path:
+    """Measures `framework`'s architectures into `folder` (default: the family's catalogue folder)."""
+    family = get_family(framework)
+    target = (folder or family.catalogue_dir or Path(".")) / CATALOGUE_NAME
     payload: dict[str, Any] = {
-        "versions": versions,
+        "framework": family.name,
+        "version": family.version(),
         "reference": {"classes": REFERENCE_CLASSES, "image_size": REFERENCE_IMAGE_SIZE},
-        "architectures": list(kept.values()),
+        "architectures": [asdict(arch) for arch in measure(framework)],
     }
-    path.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    return target
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Regenerate architectures.json (imports the libraries)")
-    parser.add_argument("--output", type=Path, default=CATALOGUE_FILE)
+    parser = argparse.ArgumentParser(
+        description="Regenerate the architecture catalogues (imports the libraries)"
+    )
+    parser.add_argument("--output-dir", type=Path, default=None, help="default: each family's folder")
     parser.add_argument("--frameworks", default=",".join(family_names()), help="comma-separated")
     args = parser.parse_args()
     from app.core.training.offline import prepare_ultralytics_env
 
     prepare_ultralytics_env(Path(os.environ.get("CRACKDET_DATA_DIR") or tempfile.mkdtemp()))
-    write_catalogue(args.output, tuple(args.frameworks.split(",")))
-    print(f"wrote {args.output}")
+    for framework in args.frameworks.split(","):
+        folder = args.output_dir / framework if args.output_dir else None
+        print(f"wrote {write_catalogue(framework, folder)}")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """The framework-neutral training interface.
 
-A `Trainer` (Ultralytics, RF-DETR: see frameworks.py) runs one training in the current process and reports
-through a `TrainingListener`. It knows nothing about the database, the job runner or the API: the job
-handler (app/jobs/training_job.py) wires a listener that persists events, and any runner (local
-process pool, Celery) can call that handler unchanged.
+A `Trainer` (one per model family: core/families/<family>/trainer.py) runs one training in the current
+process and reports through a `TrainingListener`. It knows nothing about the database, the job runner or
+the API: the job handler (app/jobs/training_job.py) wires a listener that persists events, and any runner
+(local process pool, Celery) can call that handler unchanged.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from typing import Any
 from app.config import Settings
 from app.core.export.formats import FORMATS, family_options
 from app.core.families.base import ModelFamily
-from app.core.families.catalogue import catalogue_version, shipped
+from app.core.families.catalogue import REFERENCE_CLASSES, REFERENCE_IMAGE_SIZE
 from app.core.families.registry import families, get_family, load_catalogue
 from app.core.training import events
 from app.core.training.config import AUGMENTATION_PRESETS, TrainingConfig
@@ -75,7 +75,7 @@ def _legacy_fields(settings: Settings, suffix: str) -> dict[str, Any]:
     """`<family>_version` and `<family>_weights_dir`, the per-family fields the API had before `families`
     (kept for its clients; the response models declare the ones they had and ignore the others)."""
     if suffix == "version":
-        return {f"{f.name}_version": catalogue_version(f.name) for f in families()}
+        return {f"{f.name}_version": f.catalogue_version() for f in families()}
     return {
         f"{f.name}_weights_dir": str(f.official_weights_dir(settings.models_dir))
         for f in families()
@@ -105,11 +105,10 @@ def architectures(settings: Settings) -> ArchitecturesResponse:
                 weights_file=a.weights_file,
             )
         )
-    reference = shipped()["reference"]
     legacy = {"ultralytics_version": "", **_legacy_fields(settings, "version")}
     return ArchitecturesResponse(
-        reference_classes=reference["classes"],
-        reference_image_size=reference["image_size"],
+        reference_classes=REFERENCE_CLASSES,
+        reference_image_size=REFERENCE_IMAGE_SIZE,
         items=items,
         families=[family_out(settings, family) for family in families()],
         **legacy,

@@ -15,6 +15,7 @@ from app.core.families.base import FormatOptions, ModelFamily
 from app.core.families.catalogue import Architecture, shipped_architectures
 
 NAME = "rfdetr"
+FOLDER = Path(__file__).parent  # holds its architectures.json
 # RF-DETR variants in rfdetr 1.11.2: catalogue name -> rfdetr class. The names are rfdetr's own `size`.
 VARIANTS: dict[str, str] = {
     "rfdetr-nano": "RFDETRNano",
@@ -63,7 +64,7 @@ def official_weights_dir(_models_dir: Path) -> Path:
 
 
 def architectures() -> tuple[Architecture, ...]:
-    return shipped_architectures(NAME, tuple(VARIANTS))
+    return shipped_architectures(FOLDER, tuple(VARIANTS))
 
 
 FAMILY = ModelFamily(
@@ -110,4 +111,5 @@ FAMILY = ModelFamily(
         )
     },
     dataset_cache="cache/rfdetr-coco",
+    catalogue_dir=FOLDER,
 )

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.families.registry import require_architecture
-from app.core.families.rfdetr import NAME, VARIANTS
+from app.core.families.rfdetr import FAMILY, NAME, VARIANTS
 from app.core.families.rfdetr.args import RFDETR_AUGMENTATION, rfdetr_train_args
 from app.core.training.base import (
     BatchProgress,
@@ -343,7 +343,7 @@ class RFDETRTrainer(Trainer):
                 f"The dataset's classes changed ({', '.join(layout.class_names)} instead of "
                 f"{', '.join(request.class_names)}); start a new training"
             )
-        listener.on_log(layout.describe())
+        listener.on_log(layout.describe(FAMILY.label))
         for note in layout.notes:
             listener.on_log(note, "warning")
         return layout.root

@@ -12,6 +12,7 @@ from app.core.families.base import ModelFamily
 from app.core.families.catalogue import Architecture, shipped_architectures
 
 NAME = "ultralytics"
+FOLDER = Path(__file__).parent  # holds its architectures.json
 OFFICIAL_WEIGHTS_DIR = "official"  # below the models directory
 SERIES: dict[str, tuple[str, ...]] = {
     "yolov8": ("n", "s", "m", "l", "x"),
@@ -28,7 +29,7 @@ def official_weights_dir(models_dir: Path) -> Path:
 
 
 def architectures() -> tuple[Architecture, ...]:
-    return shipped_architectures(NAME, ARCHITECTURE_NAMES)
+    return shipped_architectures(FOLDER, ARCHITECTURE_NAMES)
 
 
 FAMILY = ModelFamily(
@@ -66,4 +67,5 @@ FAMILY = ModelFamily(
     importable_suffixes=(".pt",),
     evaluates=True,
     export_formats=dict.fromkeys(EXPORT_FORMATS),
+    catalogue_dir=FOLDER,
 )
