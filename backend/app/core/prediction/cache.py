@@ -10,6 +10,7 @@ import gc
 import logging
 import os
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -56,10 +57,9 @@ def load_predictor(spec: ModelSpec) -> Predictor:
     family = find_family(spec.framework)
     if family is None:
         raise ValueError(f"No predictor for framework {spec.framework!r}")
-    predictor: Predictor = family.predictor_class()(
-        Path(spec.weights), backend=spec.backend, task=spec.task, class_names=spec.class_names
-    )
-    return predictor
+    # each family's predictor takes the weights first (the base class's constructor does not)
+    factory: Callable[..., Predictor] = family.predictor_class()
+    return factory(Path(spec.weights), backend=spec.backend, task=spec.task, class_names=spec.class_names)
 
 
 class ModelCache:
