@@ -39,9 +39,15 @@ def marker_image(marker_id: int, side_px: int, dictionary: int = cv2.aruco.DICT_
     return cv2.cvtColor(framed, cv2.COLOR_GRAY2BGR), pad
 
 
-def with_marker(image: BGR, homography: npt.NDArray[np.float64], side_px: int, marker_id: int = 7) -> BGR:
+def with_marker(
+    image: BGR,
+    homography: npt.NDArray[np.float64],
+    side_px: int,
+    marker_id: int = 7,
+    dictionary: int = cv2.aruco.DICT_4X4_50,
+) -> BGR:
     """`image` with the framed marker (marker pixels mapped by `homography`) blended in."""
-    framed, _ = marker_image(marker_id, side_px)
+    framed, _ = marker_image(marker_id, side_px, dictionary)
     size = (image.shape[1], image.shape[0])
     warped = cv2.warpPerspective(framed, homography, size, flags=cv2.INTER_AREA)
     cover = cv2.warpPerspective(

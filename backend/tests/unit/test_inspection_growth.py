@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from app.core.inspection import growth
 from app.core.inspection.growth import (
     BOTH_COLOUR,
     NEW_COLOUR,
@@ -41,6 +42,25 @@ def test_registration_recovers_the_camera_move(pair: GrowthPair, registration: R
     assert error.max() < 1.5  # pixels, anywhere in the photo
     assert registration.quality > 0.6
     assert registration.inliers >= 100 and registration.reprojection_error_px < 2.0
+
+
+@pytest.mark.parametrize("method", ["orb", "sift"])
+def test_each_feature_method_aligns_the_pair_alone(pair: GrowthPair, method: str) -> None:
+    registration = register(pair.old_image, pair.new_image, methods=(method,))  # type: ignore[arg-type]
+    assert registration.method == method
+    grid = np.array([[x, y] for x in (50.0, 450.0, 850.0) for y in (50.0, 350.0, 650.0)])
+    error = np.linalg.norm(registration.map_points(grid) - transform_points(pair.view, grid), axis=1)
+    assert error.max() < 1.5
+
+
+def test_sift_takes_over_when_orb_cannot_align(pair: GrowthPair, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(growth, "ORB_FEATURES", 12)  # below MIN_FEATURES: ORB gives up on both photos
+    with pytest.raises(AlignmentFailed, match="distinctive features"):
+        register(pair.old_image, pair.new_image, methods=("orb",))
+    registration = register(pair.old_image, pair.new_image)
+    true_scale = float(np.sqrt(abs(np.linalg.det(pair.view[:2, :2]))))
+    assert registration.method == "sift" and registration.scale == pytest.approx(true_scale, abs=0.005)
+    assert registration.as_dict()["method"] == "sift"
 
 
 def test_length_change_within_five_percent_and_one_new_crack(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import cv2
 import numpy as np
 import pytest
 
@@ -110,6 +111,17 @@ def test_largest_marker_is_used_unless_an_id_is_asked_for(wall: np.ndarray) -> N
     assert isinstance(chosen, ScaleEstimate) and chosen.marker_id == 3
     assert chosen.mm_per_px == pytest.approx(SIDE_MM / (MARKER_PX * 0.4), rel=0.02)
     assert isinstance(marker_scale(photo, SIDE_MM, marker_id=9), ScaleUnavailable)
+
+
+@pytest.mark.parametrize("dictionary", ["DICT_APRILTAG_36h11", "DICT_6X6_250", "DICT_ARUCO_ORIGINAL"])
+def test_apriltag_and_other_dictionaries(wall: np.ndarray, dictionary: str) -> None:
+    pad_shift = similarity(1.0, 0.0, -48.0, -48.0)
+    code = getattr(cv2.aruco, dictionary)
+    photo = with_marker(wall, similarity(0.6, 25.0, 320.0, 160.0) @ pad_shift, MARKER_PX, 5, code)
+    estimate = marker_scale(photo, 80.0, dictionary)
+    assert isinstance(estimate, ScaleEstimate) and estimate.marker_id == 5
+    assert estimate.mm_per_px == pytest.approx(80.0 / (MARKER_PX * 0.6), rel=0.02)
+    assert isinstance(marker_scale(photo, 80.0), ScaleUnavailable)  # not a 4x4 marker
 
 
 def test_other_dictionary_does_not_read_the_marker(wall: np.ndarray) -> None:

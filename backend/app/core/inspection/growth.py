@@ -1,8 +1,9 @@
 """Crack growth between two photos of the same element taken at two inspections.
 
-1. **Register** (`register`): AKAZE features on both photos (grey, contrast-equalised, long side brought
-   to at most 1600 px), ratio-tested matches, a RANSAC (MAGSAC++) homography mapping old pixels to new
-   ones. It refuses, with `AlignmentFailed(reason)`, a blank photo (too few features), an unrelated pair
+1. **Register** (`register`): ORB features on both photos (grey, contrast-equalised, long side brought
+   to at most 1600 px; SIFT when ORB cannot align them; AKAZE is not in OpenCV 5's main module),
+   ratio-tested matches, a RANSAC (MAGSAC++) homography mapping old pixels to new ones. It refuses,
+   with `AlignmentFailed(reason)`, a blank photo (too few features), an unrelated pair
    (too few matches agreeing on one homography) and a homography that would mirror, fold or stretch the
    photo beyond 3x. Quality in [0, 1]: sqrt(min(1, inliers / 100)) * sqrt(min(1, inlier ratio / 0.5))
    * (1 - RMS reprojection error / (2 * RANSAC threshold)).
@@ -36,6 +37,8 @@ Matrix = npt.NDArray[np.float64]
 
 WORK_MAX_SIDE = 1600
 ORB_FEATURES = 5000
+SIFT_FEATURES = 4000
+SIFT_RATIO_TEST = 0.75
 MIN_FEATURES = 40
 MIN_MATCHES = 15
 MIN_INLIERS = 20
@@ -50,6 +53,8 @@ NEW_COLOUR = (0, 0, 255)  # red
 BOTH_COLOUR = (255, 0, 255)  # magenta
 
 ChangeStatus = Literal["matched", "new", "disappeared"]
+FeatureMethod = Literal["orb", "sift"]
+FEATURE_METHODS: tuple[FeatureMethod, ...] = ("orb", "sift")
 
 
 class AlignmentFailed(Exception):
@@ -71,6 +76,7 @@ class Registration:
     rotation_deg: float  # counter-clockwise as seen on screen
     old_size: tuple[int, int]  # (width, height)
     new_size: tuple[int, int]
+    method: FeatureMethod = "orb"  # the features that aligned the pair
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +89,7 @@ class Registration:
             "rotation_deg": self.rotation_deg,
             "old_size": list(self.old_size),
             "new_size": list(self.new_size),
+            "method": self.method,
         }
 
     def map_points(self, points: npt.ArrayLike) -> Matrix:
@@ -144,15 +151,73 @@ class GrowthResult:
 # --------------------------------------------------------------------------------------------------
 
 
-def register(old_bgr: BGRImage, new_bgr: BGRImage) -> Registration:
-    """The homography taking the old photo onto the new one, or AlignmentFailed with the reason."""
+def register(
+    old_bgr: BGRImage, new_bgr: BGRImage, *, methods: Sequence[FeatureMethod] = FEATURE_METHODS
+) -> Registration:
+    """The homography taking the old photo onto the new one, or AlignmentFailed with the reason.
+
+    Tries ORB first (fast, binary descriptors), then SIFT (slower, more distinctive on faint texture);
+    the reason given is the last method's.
+    """
     old_grey, old_factor = _working_grey(old_bgr, "old")
     new_grey, new_factor = _working_grey(new_bgr, "new")
-    detector = cv2.ORB.create(nfeatures=ORB_FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=10)
+    old_size = (int(old_bgr.shape[1]), int(old_bgr.shape[0]))
+    new_size = (int(new_bgr.shape[1]), int(new_bgr.shape[0]))
+    failure = AlignmentFailed("No feature method was tried.")
+    for method in methods:
+        try:
+            fit = _fit(method, old_grey, new_grey)
+            to_full_new = np.diag([1.0 / new_factor, 1.0 / new_factor, 1.0])
+            homography = to_full_new @ fit.working @ np.diag([old_factor, old_factor, 1.0])
+            homography /= homography[2, 2]
+            scale, rotation = _check_shape(homography, old_size)
+        except AlignmentFailed as exc:
+            failure = exc
+            continue
+        quality = (
+            math.sqrt(min(1.0, fit.inliers / 100.0))
+            * math.sqrt(min(1.0, fit.inliers / fit.matches / 0.5))
+            * max(0.0, 1.0 - fit.rms_working / (2.0 * RANSAC_THRESHOLD_PX))
+        )
+        return Registration(
+            homography=homography,
+            quality=round(quality, 3),
+            inliers=fit.inliers,
+            matches=fit.matches,
+            reprojection_error_px=round(fit.rms_working / new_factor, 3),
+            scale=round(scale, 4),
+            rotation_deg=round(rotation, 2),
+            old_size=old_size,
+            new_size=new_size,
+            method=method,
+        )
+    raise failure
+
+
+@dataclass(frozen=True)
+class _Fit:
+    working: Matrix  # homography in working (downscaled) pixels
+    inliers: int
+    matches: int
+    rms_working: float
+
+
+def _fit(method: FeatureMethod, old_grey: npt.NDArray[np.uint8], new_grey: npt.NDArray[np.uint8]) -> _Fit:
+    """Features, ratio-tested matches and a MAGSAC++ homography with `method`."""
+    if method == "orb":
+        detector: cv2.Feature2D = cv2.ORB.create(
+            nfeatures=ORB_FEATURES, scaleFactor=1.2, nlevels=8, fastThreshold=10
+        )
+        norm, ratio = cv2.NORM_HAMMING, RATIO_TEST
+    elif method == "sift":
+        detector = cv2.SIFT.create(nfeatures=SIFT_FEATURES)
+        norm, ratio = cv2.NORM_L2, SIFT_RATIO_TEST
+    else:
+        raise ValueError(f"unknown feature method {method!r}")
     old_points, old_desc = _features(detector, old_grey, "old")
     new_points, new_desc = _features(detector, new_grey, "new")
-    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(old_desc, new_desc, k=2)
-    good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < RATIO_TEST * p[1].distance]
+    pairs = cv2.BFMatcher(norm).knnMatch(old_desc, new_desc, k=2)
+    good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < ratio * p[1].distance]
     if len(good) < MIN_MATCHES:
         raise AlignmentFailed(
             f"Only {len(good)} features match between the photos: they do not seem to show the same element."
@@ -167,30 +232,8 @@ def register(old_bgr: BGRImage, new_bgr: BGRImage) -> Registration:
             "to show the same element from a comparable viewpoint."
         )
     working = np.asarray(found, dtype=np.float64)
-    to_full_new = np.diag([1.0 / new_factor, 1.0 / new_factor, 1.0])
-    homography = to_full_new @ working @ np.diag([old_factor, old_factor, 1.0])
-    homography /= homography[2, 2]
     keep = inlier_mask.ravel().astype(bool)
-    rms_working = _rms_error(working, src[keep], dst[keep])
-    old_size = (int(old_bgr.shape[1]), int(old_bgr.shape[0]))
-    new_size = (int(new_bgr.shape[1]), int(new_bgr.shape[0]))
-    scale, rotation = _check_shape(homography, old_size)
-    quality = (
-        math.sqrt(min(1.0, inliers / 100.0))
-        * math.sqrt(min(1.0, inliers / len(good) / 0.5))
-        * max(0.0, 1.0 - rms_working / (2.0 * RANSAC_THRESHOLD_PX))
-    )
-    return Registration(
-        homography=homography,
-        quality=round(quality, 3),
-        inliers=inliers,
-        matches=len(good),
-        reprojection_error_px=round(rms_working / new_factor, 3),
-        scale=round(scale, 4),
-        rotation_deg=round(rotation, 2),
-        old_size=old_size,
-        new_size=new_size,
-    )
+    return _Fit(working, inliers, len(good), _rms_error(working, src[keep], dst[keep]))
 
 
 def _working_grey(image: BGRImage, which: str) -> tuple[npt.NDArray[np.uint8], float]:
@@ -209,14 +252,14 @@ def _working_grey(image: BGRImage, which: str) -> tuple[npt.NDArray[np.uint8], f
 
 def _features(
     detector: cv2.Feature2D, grey: npt.NDArray[np.uint8], which: str
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.uint8]]:
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[Any]]:
     keypoints, descriptors = detector.detectAndCompute(grey, None)
     if descriptors is None or len(keypoints) < MIN_FEATURES:
         raise AlignmentFailed(
             f"The {which} photo has only {len(keypoints)} distinctive features (blank, blurred or "
             "over-exposed?): it cannot be aligned."
         )
-    return np.array([k.pt for k in keypoints], dtype=np.float64), np.asarray(descriptors, dtype=np.uint8)
+    return np.array([k.pt for k in keypoints], dtype=np.float64), np.asarray(descriptors)
 
 
 def _rms_error(homography: Matrix, src: Matrix, dst: Matrix) -> float:
