@@ -136,7 +136,7 @@ def _check_model(settings: Settings, model: Model | None) -> None:
 
 
 def _check_training(settings: Settings, job: Job) -> None:
-    from app.core.families.ultralytics.trainer import weights_dir  # no heavy imports at module level
+    from app.core.families.ultralytics.layout import weights_dir
 
     session_id = str(job.params.get("session_id") or job.subject_id or "")
     with session_scope(settings.resolved_database_url) as db:

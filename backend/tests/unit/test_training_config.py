@@ -247,7 +247,8 @@ def test_a_truncated_last_checkpoint_falls_back_to_the_newest_complete_epoch_cop
     """A kill while Ultralytics rewrites last.pt in place leaves it cut short; resume must not pick it."""
     import zipfile
 
-    from app.core.families.ultralytics.trainer import UltralyticsTrainer, weights_dir
+    from app.core.families.ultralytics.layout import weights_dir
+    from app.core.families.ultralytics.trainer import UltralyticsTrainer
 
     folder = weights_dir(tmp_path)
     folder.mkdir(parents=True)

@@ -20,6 +20,7 @@ from typing import Any
 
 from app.core.families.ultralytics import NAME
 from app.core.families.ultralytics.args import ultralytics_train_args
+from app.core.families.ultralytics.layout import EPOCH_CHECKPOINT, RUN_NAME, weights_dir
 from app.core.training import events
 from app.core.training.base import (
     BatchProgress,
@@ -33,13 +34,6 @@ from app.core.training.base import (
     TrainingStopRequested,
     out_of_memory_error,
 )
-
-RUN_NAME = "train"
-EPOCH_CHECKPOINT = "epoch_{epoch:04d}.pt"
-
-
-def weights_dir(run_dir: Path) -> Path:
-    return run_dir / RUN_NAME / "weights"
 
 
 def _float(value: Any) -> float | None:
