@@ -145,7 +145,7 @@ def test_pdf_summary_by_severity(pages: list[str], report: InspectionReport) -> 
 
 def test_pdf_image_pages(pages: list[str], report: InspectionReport) -> None:
     located, unscaled = pages[2], pages[3]
-    assert "0.5 mm/px +- 0.8 %, from the marker" in located
+    assert "0.5 mm/px \u00b1 0.8 %, from the marker" in located
     assert "52.520000 N, 13.405000 E, altitude 41.0 m" in located
     assert "2026-05-14 08:31 UTC" in located
     for crack in report.images[0].cracks:

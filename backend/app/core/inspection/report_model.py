@@ -171,7 +171,7 @@ def scale_text(image: ReportImage) -> str:
     if scale is None:
         return "No scale: lengths and widths in pixels only."
     label = SCALE_SOURCE_LABELS.get(scale.source, scale.source)
-    spread = f" +- {scale.uncertainty_pct:.1f} %" if scale.uncertainty_pct is not None else ""
+    spread = f" \u00b1 {scale.uncertainty_pct:.1f} %" if scale.uncertainty_pct is not None else ""
     return f"{scale.mm_per_px:.4g} mm/px{spread}, from the {label}: {scale.detail}"
 
 

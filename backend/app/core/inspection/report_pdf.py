@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape
 
 from PIL import Image as PILImage
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
@@ -66,7 +67,7 @@ _FONT_FOLDERS = (
     Path("/usr/share/fonts/dejavu"),
     Path("/usr/local/share/fonts"),
 )
-_SEVERITY_COLOURS = {"narrow": "#2e7d32", "moderate": "#ef6c00", "wide": "#c62828"}
+_SEVERITY_TINTS = {"narrow": "#dcedc8", "moderate": "#ffe0b2", "wide": "#ffcdd2"}  # light: text stays legible
 
 
 def build_report_pdf(report: InspectionReport, out: Path) -> Path:
@@ -126,7 +127,7 @@ def _cover(report: InspectionReport, styles: dict[str, ParagraphStyle]) -> list[
     story: list[Flowable] = [
         Spacer(1, 5 * cm),
         _p(report.title, styles["Title"]),
-        _p(report.structure, styles["Heading1"]),
+        _p(report.structure, styles["CoverHeading"]),
         Spacer(1, 1 * cm),
         _key_value_table(rows, styles),
     ]
@@ -160,10 +161,10 @@ def _summary(report: InspectionReport, styles: dict[str, ParagraphStyle]) -> lis
         )
     return [
         _p("Summary by severity", styles["Heading1"]),
-        _table(severity, styles),
+        _table(severity, styles, severity_column=0),
         Spacer(1, 0.8 * cm),
         _p("Images", styles["Heading2"]),
-        _table(overview, styles),
+        _table(overview, styles, severity_column=2),
         PageBreak(),
     ]
 
@@ -255,6 +256,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         name: ParagraphStyle(name, parent=sheet[name], fontName=bold if name != "BodyText" else regular)
         for name in ("Title", "Heading1", "Heading2", "Heading3", "BodyText")
     }
+    styles["CoverHeading"] = ParagraphStyle("CoverHeading", parent=styles["Heading1"], alignment=TA_CENTER)
     styles["Cell"] = ParagraphStyle("Cell", parent=styles["BodyText"], fontSize=8.5, leading=10.5)
     styles["CellBold"] = ParagraphStyle("CellBold", parent=styles["Cell"], fontName=bold)
     styles["Small"] = ParagraphStyle("Small", parent=styles["BodyText"], fontSize=8, textColor=colors.grey)
@@ -287,14 +289,14 @@ def _table(
     ]
     if severity_column is not None:
         for row_index, row in enumerate(body, start=1):
-            colour = _SEVERITY_COLOURS.get(row[severity_column])
+            colour = _SEVERITY_TINTS.get(row[severity_column])
             if colour:
                 commands.append(
                     (
                         "BACKGROUND",
                         (severity_column, row_index),
                         (severity_column, row_index),
-                        colors.HexColor(colour + "33"),
+                        colors.HexColor(colour),
                     )
                 )
     table.setStyle(TableStyle(commands))
