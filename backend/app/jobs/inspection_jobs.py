@@ -132,7 +132,7 @@ def _report_image(settings: Settings, image: Any) -> Any:
     from app.core.inspection.report_model import ReportCrack, ReportImage
     from app.core.inspection.scale import ScaleEstimate
     from app.core.prediction.render import OverlayOptions
-    from app.services.prediction import annotated_image
+    from app.services.prediction_history import annotated_image
 
     png = annotated_image(settings, image.prediction_id, OverlayOptions(max_side=2000), "png")
     scale = image.scale

@@ -21,7 +21,7 @@ from app.jobs.registry import JobSnapshot, job_handler
 def _discard_unsaved(settings: Settings, items: list[dict[str, Any]]) -> None:
     from app.db.session import session_scope
     from app.repositories import prediction as repo
-    from app.services.prediction import discard
+    from app.services.prediction_files import discard
 
     with session_scope(settings.resolved_database_url) as db:
         saved = {row.id for row in repo.by_ids(db, [item["prediction_id"] for item in items])}
@@ -35,7 +35,7 @@ def _on_lost(settings: Settings, job: JobSnapshot, _reason: str, _interrupted: b
 
 
 def _stored(settings: Settings, item: dict[str, Any]) -> Any:
-    from app.services.prediction import StoredImage, data_path
+    from app.services.prediction_files import StoredImage, data_path
     from app.utils.images import ImageInfo
 
     info = ImageInfo(
@@ -57,7 +57,8 @@ def predict_batch_job(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]
     from app.core.training.offline import prepare_ultralytics_env
     from app.domain.errors import AppError
     from app.schemas.prediction import PredictParams
-    from app.services.prediction import Origin, ResolvedModel, save_prediction, worker_request
+    from app.services.prediction import Origin, save_prediction
+    from app.services.prediction_models import ResolvedModel, worker_request
 
     settings = ctx.settings
     prepare_ultralytics_env(settings.data_dir)

@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
 from app.db.tables import Job, Model, ModelExport, Prediction
+
+# The row type services read (they never import app.db.tables themselves).
+PredictionRow = Prediction
+
+
+def add(db: Session, **values: Any) -> Prediction:
+    row = Prediction(**values)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def delete(db: Session, row: Prediction) -> None:
+    db.delete(row)
 
 
 def get(db: Session, prediction_id: str) -> Prediction | None:
@@ -38,6 +53,12 @@ def latest_completed_exports(db: Session, model_id: str, formats: Sequence[str])
 
 def get_job(db: Session, job_id: str) -> Job | None:
     return db.get(Job, job_id)
+
+
+def latest_job_for(db: Session, kind: str, subject_id: str) -> Job | None:
+    """The newest job of this kind about this subject (e.g. a batch's prediction job)."""
+    query = select(Job).where(Job.kind == kind, Job.subject_id == subject_id).order_by(Job.created_at.desc())
+    return db.scalars(query).first()
 
 
 def page(

@@ -12,7 +12,6 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +20,13 @@ from app.core.prediction import rle
 from app.core.prediction.render import OverlayOptions, chosen_instances, encode, render
 from app.db.base import new_id
 from app.db.session import session_scope
-from app.db.tables import Prediction
 from app.domain.errors import NotFound
 from app.repositories import prediction as repo
+from app.repositories.prediction import PredictionRow
 from app.schemas.prediction import ExportFormats, PredictionExportFormat, PredictionExportRequest
 from app.services import prediction as prediction_service
+from app.services import prediction_history
+from app.utils.clock import utc_now
 from app.utils.images import open_display
 
 FORMATS: dict[str, PredictionExportFormat] = {
@@ -105,11 +106,11 @@ class ExportFile:
 
 @dataclass
 class _Item:
-    row: Prediction
+    row: PredictionRow
     instances: list[dict[str, Any]]
 
 
-def _rows(settings: Settings, request: PredictionExportRequest) -> list[Prediction]:
+def _rows(settings: Settings, request: PredictionExportRequest) -> list[PredictionRow]:
     with session_scope(settings.resolved_database_url) as db:
         if request.batch_id:
             rows = repo.of_batch(db, request.batch_id)
@@ -142,7 +143,7 @@ def _json_bytes(items: list[_Item]) -> bytes:
         result = prediction_service.to_result(item.row).model_dump(mode="json")
         result["instances"] = item.instances
         payload.append(result)
-    exported = {"exported_at": datetime.now(UTC).isoformat(), "predictions": payload}
+    exported = {"exported_at": utc_now().isoformat(), "predictions": payload}
     return json.dumps(exported, indent=1).encode("utf-8")
 
 
@@ -220,7 +221,7 @@ def _coco_bytes(items: list[_Item]) -> bytes:
             categories.setdefault(int(inst["class_id"]) + 1, inst["class_name"])
             annotations.append(_coco_annotation(inst, image_id, len(annotations) + 1))
     coco = {
-        "info": {"description": "Crack predictions", "date_created": datetime.now(UTC).isoformat()},
+        "info": {"description": "Crack predictions", "date_created": utc_now().isoformat()},
         "images": images,
         "categories": [
             {"id": cid, "name": name, "supercategory": "crack"} for cid, name in sorted(categories.items())
@@ -234,7 +235,7 @@ def _write_images_zip(settings: Settings, items: list[_Item], target: Path) -> N
     used: set[str] = set()
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:
         for item in items:
-            image_file = prediction_service.display_file(settings, item.row.id)
+            image_file = prediction_history.display_file(settings, item.row.id)
             image = open_display(image_file.path, settings.prediction_max_image_pixels)
             data = encode(render(image, item.instances, OverlayOptions()), "jpeg")
             name = f"{Path(item.row.image_name or 'image').stem}_annotated.jpg"
@@ -250,7 +251,7 @@ def build_export(settings: Settings, request: PredictionExportRequest) -> Export
     spec = FORMATS[request.format]
     folder = settings.tmp_dir / "exports"
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    stamp = utc_now().strftime("%Y%m%d-%H%M%S")
     suffix = "_coco" if request.format == "coco" else ""
     filename = f"predictions_{stamp}{suffix}.{spec.extension}"
     target = folder / f"{new_id()}.{spec.extension}"

@@ -19,9 +19,9 @@ from app.schemas.inspection import (
     MAX_IMAGES_PER_REQUEST,
     AddedImages,
     AddPredictions,
-    Deleted,
     ImageUpdate,
     InspectionCreate,
+    InspectionDeleted,
     InspectionDetail,
     InspectionImageOut,
     InspectionOut,
@@ -30,6 +30,7 @@ from app.schemas.inspection import (
 )
 from app.schemas.prediction import PredictParams
 from app.services import prediction as prediction_service
+from app.services import prediction_files
 from app.services.errors import AppError, Conflict, InvalidInput, NotFound, TooLarge
 from app.services.inspections import views
 from app.services.inspections.files import inspection_dir
@@ -96,12 +97,12 @@ def update_inspection(settings: Settings, inspection_id: str, body: InspectionUp
         return detail(db, inspection)
 
 
-def delete_inspection(settings: Settings, inspection_id: str) -> Deleted:
+def delete_inspection(settings: Settings, inspection_id: str) -> InspectionDeleted:
     """Deletes the inspection with its reports and growth results; the predictions stay in the history."""
     with session_scope(settings.resolved_database_url) as db:
         repo.delete(db, require_inspection(db, inspection_id))
     shutil.rmtree(inspection_dir(settings, inspection_id), ignore_errors=True)
-    return Deleted(id=inspection_id)
+    return InspectionDeleted(id=inspection_id)
 
 
 # -- images ----------------------------------------------------------------------------------------
@@ -195,7 +196,7 @@ async def upload_images(
             prediction_ids.append(result.id)
         except AppError as exc:
             failures.append(
-                {"image_name": prediction_service.clean_name(upload.filename), "error": exc.detail}
+                {"image_name": prediction_files.clean_name(upload.filename), "error": exc.detail}
             )
     if not prediction_ids:
         return AddedImages(images=[], job_id=None, failures=failures)
@@ -255,9 +256,9 @@ def reanalyse_image(settings: Settings, runner: JobRunner, image_id: str) -> Ins
     return get_image(settings, image_id)
 
 
-def remove_image(settings: Settings, image_id: str) -> Deleted:
+def remove_image(settings: Settings, image_id: str) -> InspectionDeleted:
     """Takes the image out of its inspection; the prediction stays in the history."""
     with session_scope(settings.resolved_database_url) as db:
         image, _ = require_image(db, image_id)
         repo.delete(db, image)
-    return Deleted(id=image_id)
+    return InspectionDeleted(id=image_id)

@@ -25,7 +25,7 @@ from app.schemas.prediction import (
     UrlPredictRequest,
 )
 from app.services import prediction as service
-from app.services import prediction_export
+from app.services import prediction_batch, prediction_export, prediction_history
 
 router = APIRouter(prefix="/predict", tags=["prediction"])
 history_router = APIRouter(prefix="/predictions", tags=["prediction"])
@@ -64,12 +64,12 @@ async def predict_batch(
     params: Annotated[PredictParams, Form()],
 ) -> BatchResponse:
     """Up to CRACKDET_PREDICTION_SYNC_BATCH_MAX images are answered at once; more run as a job."""
-    return await service.predict_batch(settings, pool, runner, files, params)
+    return await prediction_batch.predict_batch(settings, pool, runner, files, params)
 
 
 @router.get("/batch/{batch_id}", response_model=BatchStatus, responses=ERRORS)
 def get_batch(settings: SettingsDep, batch_id: BatchId) -> BatchStatus:
-    return service.batch_status(settings, batch_id)
+    return prediction_batch.batch_status(settings, batch_id)
 
 
 @router.post("/url", response_model=PredictionResult, responses=ERRORS)
@@ -109,14 +109,14 @@ def list_predictions(
     batch_id: Annotated[str | None, Query(max_length=32)] = None,
     model_id: Annotated[str | None, Query(max_length=32)] = None,
 ) -> PredictionPage:
-    return service.list_predictions(
+    return prediction_history.list_predictions(
         settings, offset=offset, limit=limit, batch_id=batch_id, model_id=model_id
     )
 
 
 @history_router.get("/{prediction_id}", response_model=PredictionResult, responses=ERRORS)
 def get_prediction(settings: SettingsDep, prediction_id: PredictionId) -> PredictionResult:
-    return service.get_prediction(settings, prediction_id)
+    return prediction_history.get_prediction(settings, prediction_id)
 
 
 @history_router.get(
@@ -126,7 +126,7 @@ def get_prediction(settings: SettingsDep, prediction_id: PredictionId) -> Predic
 )
 def get_image(settings: SettingsDep, prediction_id: PredictionId) -> FileResponse:
     """The image as the user sees it (EXIF orientation applied; TIFF and 16-bit as 8-bit PNG)."""
-    image = service.display_file(settings, prediction_id)
+    image = prediction_history.display_file(settings, prediction_id)
     return FileResponse(
         image.path, media_type=image.media_type, filename=image.filename, content_disposition_type="inline"
     )
@@ -152,10 +152,10 @@ def get_annotated(
     options = OverlayOptions(
         masks=masks, boxes=boxes, labels=labels, skeletons=skeletons, conf=conf, iou=iou, max_side=max_side
     )
-    data = service.annotated_image(settings, prediction_id, options, format)
+    data = prediction_history.annotated_image(settings, prediction_id, options, format)
     return Response(content=data, media_type=f"image/{format}")
 
 
 @history_router.delete("/{prediction_id}", response_model=PredictionDeleted, responses=ERRORS)
 def delete_prediction(settings: SettingsDep, prediction_id: PredictionId) -> PredictionDeleted:
-    return service.delete_prediction(settings, prediction_id)
+    return prediction_history.delete_prediction(settings, prediction_id)
