@@ -4,7 +4,7 @@
     tmp/dataset-<id>/         the raw extracted archive
     tmp/dataset-<id>-build/   the dataset being built in the stored layout
     datasets/<id>/            the finished dataset
-    cache/<kind>/<id>/        copies derived from it for a model family (e.g. COCO for RF-DETR)
+    cache/<kind>/<id>/        copies derived from it for a model family (e.g. a COCO layout)
 
 Also the names shared by the API side and the import jobs: job kinds and settings-table keys.
 """
