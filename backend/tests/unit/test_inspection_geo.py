@@ -153,10 +153,11 @@ def test_empty_survey_is_an_empty_collection(tmp_path: Path) -> None:
     assert cracks_csv([]).strip() == ",".join(CSV_COLUMNS)
 
 
-def test_geo_and_html_report_modules_import_no_heavy_library() -> None:
+def test_geo_scale_choice_and_html_report_import_no_heavy_library() -> None:
     """The API process may build GeoJSON, CSV and the HTML report: those modules import no numpy or cv2."""
     code = (
-        "import sys, app.core.inspection.geo, app.core.inspection.report_html, app.core.inspection.cameras; "
+        "import sys, app.core.inspection.geo, app.core.inspection.report_html, app.core.inspection.cameras, "
+        "app.core.inspection.scale_choice; "
         "print(sorted(m for m in ('cv2', 'numpy', 'PIL', 'reportlab', 'skimage') if m in sys.modules))"
     )
     backend = Path(__file__).resolve().parents[2]

@@ -12,6 +12,7 @@ from app.core.inspection.metadata import PhotoMetadata
 from app.core.inspection.scale import (
     ScaleEstimate,
     ScaleUnavailable,
+    disagree,
     exif_scale,
     manual_scale,
     marker_scale,
@@ -267,6 +268,11 @@ def test_reconcile_flags_a_disagreement_over_ten_percent_and_keeps_both() -> Non
     assert [u.reason for u in decision.unavailable] == ["none entered"]
     assert decision.conflict_detail is not None and "16 %" in decision.conflict_detail
     assert not reconcile([_estimate("marker", 0.50), _estimate("exif", 0.545)]).conflict  # 9 %
+
+
+def test_disagree_is_relative_to_the_smaller_scale() -> None:
+    assert disagree(1.0, 1.11) and disagree(1.11, 1.0)
+    assert not disagree(1.0, 1.09) and not disagree(2.0, 2.0)
 
 
 def test_reconcile_of_nothing_chooses_nothing() -> None:

@@ -17,7 +17,7 @@ from app.utils.clock import as_utc, utc_now
 
 if TYPE_CHECKING:  # types only: this module and the HTML renderer stay free of numpy and OpenCV
     from app.core.inspection.growth import CrackChange, GrowthResult
-    from app.core.inspection.scale import ScaleEstimate
+    from app.core.inspection.scale_choice import ScaleEstimate
 
 UNSCALED = "no scale"
 SEVERITY_ROWS = (*SEVERITY_ORDER.keys(), UNSCALED)  # narrow, moderate, wide, then cracks without mm

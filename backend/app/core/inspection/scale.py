@@ -15,20 +15,16 @@
   gimbal points straight down.
 - **Manual** (`manual_scale`): as the user typed it.
 
-`reconcile` picks one estimate (marker > camera > manual unless the user chose a source) and flags a
-conflict when any two differ by more than 10 %, keeping every candidate for display.
-
-A source that cannot give a scale returns `ScaleUnavailable(source, reason)`, which is falsy, so
-`if estimate:` reads as with None while the reason stays available for the user.
+The estimate types, `manual_scale` and `reconcile` (marker > camera > manual unless the user chose a
+source; a conflict when two differ by more than 10 %) live in scale_choice.py, pure Python so that the
+API process can use them too; they are importable from here as well. A source that cannot give a scale
+returns `ScaleUnavailable(source, reason)`, which is falsy like None.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Literal
 
 import cv2
 import numpy as np
@@ -36,17 +32,41 @@ import numpy.typing as npt
 
 from app.core.inspection.cameras import lookup_camera
 from app.core.inspection.metadata import PhotoMetadata
+from app.core.inspection.scale_choice import (
+    CONFLICT_FRACTION,
+    PRIORITY,
+    ScaleDecision,
+    ScaleEstimate,
+    ScaleSource,
+    ScaleUnavailable,
+    checked,
+    disagree,
+    manual_scale,
+    reconcile,
+)
 
-ScaleSource = Literal["marker", "exif", "manual"]
-PRIORITY: tuple[ScaleSource, ...] = ("marker", "exif", "manual")
+__all__ = [  # the choice's names stay importable from here
+    "CONFLICT_FRACTION",
+    "PRIORITY",
+    "ScaleDecision",
+    "ScaleEstimate",
+    "ScaleSource",
+    "ScaleUnavailable",
+    "disagree",
+    "exif_scale",
+    "manual_scale",
+    "marker_dictionary_names",
+    "marker_scale",
+    "marker_tilt_deg",
+    "reconcile",
+]
+
 
 TILT_WARNING_DEG = 20.0
-CONFLICT_FRACTION = 0.10
 CORNER_ERROR_PX = 0.5
 MIN_MARKER_SIDE_PX = 20.0
 MARKER_SIDE_MM_RANGE = (1.0, 2000.0)
 DISTANCE_M_RANGE = (0.05, 2000.0)
-MM_PER_PX_RANGE = (1e-4, 1e4)
 NADIR_TOLERANCE_DEG = 10.0  # a gimbal pitch within this of -90 counts as pointing straight down
 FULL_FRAME_DIAGONAL_MM = 43.27
 # Relative uncertainties (%) of the camera-based inputs
@@ -55,40 +75,6 @@ _DISTANCE_UNCERTAINTY = {"entered": 3.0, "relative altitude": 10.0}
 _DICTIONARY_NAME = re.compile(
     r"DICT_(\dX\d_(50|100|250|1000)|ARUCO_ORIGINAL|ARUCO_MIP_36h12|APRILTAG_\d\dh\d\d?)"
 )
-
-Corners = tuple[tuple[float, float], ...]
-
-
-@dataclass(frozen=True)
-class ScaleEstimate:
-    source: ScaleSource
-    mm_per_px: float
-    uncertainty_pct: float | None  # None: unknown (a typed-in scale)
-    detail: str
-    warning: str | None = None
-    tilt_deg: float | None = None  # marker only
-    corners: Corners | None = None  # marker only: its four corners (x, y) in image pixels
-    marker_id: int | None = None
-
-
-@dataclass(frozen=True)
-class ScaleUnavailable:
-    """A source that gave no scale, and why (falsy, like None)."""
-
-    source: ScaleSource
-    reason: str
-
-    def __bool__(self) -> bool:
-        return False
-
-
-@dataclass(frozen=True)
-class ScaleDecision:
-    chosen: ScaleEstimate | None
-    candidates: tuple[ScaleEstimate, ...]
-    unavailable: tuple[ScaleUnavailable, ...]
-    conflict: bool
-    conflict_detail: str | None = None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -109,7 +95,7 @@ def marker_scale(
     marker_id: int | None = None,
 ) -> ScaleEstimate | ScaleUnavailable:
     """The scale from the largest marker of `dictionary` (or the one with `marker_id`) in the image."""
-    side_mm = _checked(marker_side_mm, MARKER_SIDE_MM_RANGE, "marker side (mm)")
+    side_mm = checked(marker_side_mm, MARKER_SIDE_MM_RANGE, "marker side (mm)")
     detector = cv2.aruco.ArucoDetector(_dictionary(dictionary), _detector_parameters())
     corners, ids, _rejected = detector.detectMarkers(_grey(image_bgr))
     found = (
@@ -267,7 +253,7 @@ def _distance(
 ) -> tuple[float, str, str | None] | ScaleUnavailable:
     """(camera-to-surface distance in m, where it came from, a warning)."""
     if distance_m is not None:
-        return _checked(distance_m, DISTANCE_M_RANGE, "distance (m)"), "entered", None
+        return checked(distance_m, DISTANCE_M_RANGE, "distance (m)"), "entered", None
     altitude = meta.relative_altitude_m
     if altitude is None or altitude <= DISTANCE_M_RANGE[0]:
         return ScaleUnavailable(
@@ -283,50 +269,3 @@ def _distance(
         )
     warning = "Gimbal pitch unknown: the camera is assumed to point straight down." if pitch is None else None
     return min(altitude, DISTANCE_M_RANGE[1]), "relative altitude", warning
-
-
-# --------------------------------------------------------------------------------------------------
-# Manual and the choice
-# --------------------------------------------------------------------------------------------------
-
-
-def manual_scale(mm_per_px: float, note: str = "entered by the user") -> ScaleEstimate:
-    return ScaleEstimate("manual", _checked(mm_per_px, MM_PER_PX_RANGE, "mm per px"), None, note[:200])
-
-
-def reconcile(
-    estimates: Iterable[ScaleEstimate | ScaleUnavailable | None], prefer: ScaleSource | None = None
-) -> ScaleDecision:
-    """Choose by priority marker > exif > manual (or `prefer` when it has an estimate); flag > 10 % gaps."""
-    items = [e for e in estimates if e is not None]
-    candidates = tuple(e for e in items if isinstance(e, ScaleEstimate))
-    unavailable = tuple(e for e in items if isinstance(e, ScaleUnavailable))
-    order = ([prefer] if prefer else []) + [s for s in PRIORITY if s != prefer]
-    chosen = next((e for source in order for e in candidates if e.source == source), None)
-    detail = _conflict(candidates)
-    return ScaleDecision(chosen, candidates, unavailable, detail is not None, detail)
-
-
-def _conflict(candidates: Sequence[ScaleEstimate]) -> str | None:
-    """The largest disagreement between two candidates when it exceeds 10 % (of the smaller value)."""
-    worst: tuple[float, ScaleEstimate, ScaleEstimate] | None = None
-    for i, a in enumerate(candidates):
-        for b in candidates[i + 1 :]:
-            low, high = sorted((a.mm_per_px, b.mm_per_px))
-            gap = high / low - 1.0
-            if gap > CONFLICT_FRACTION and (worst is None or gap > worst[0]):
-                worst = (gap, a, b)
-    if worst is None:
-        return None
-    gap, a, b = worst
-    return (
-        f"The {a.source} scale ({a.mm_per_px:.4g} mm/px) and the {b.source} scale ({b.mm_per_px:.4g} mm/px) "
-        f"differ by {100 * gap:.0f} %: check which one is right."
-    )
-
-
-def _checked(value: float, bounds: tuple[float, float], name: str) -> float:
-    number = float(value)
-    if not math.isfinite(number) or not bounds[0] <= number <= bounds[1]:
-        raise ValueError(f"{name} must be between {bounds[0]:g} and {bounds[1]:g}, got {value!r}")
-    return number
