@@ -169,6 +169,14 @@ class FieldLimitOut(BaseModel):
     multiple_of: int | None = None
 
 
+class StarterWeightsOut(BaseModel):
+    reference: str = Field(description="The `weights` value that selects them")
+    label: str
+    architecture: str = Field(description="The one architecture they fit")
+    available: bool
+    image_size: int = Field(description="The image size they were trained at")
+
+
 class FamilyOut(BaseModel):
     """A model family (training library): what the forms and dialogs need to know about it."""
 
@@ -195,6 +203,37 @@ class FamilyOut(BaseModel):
     model_file: str = Field(description="A registered model's weights file")
     resume_file: str = Field(description="What a stopped run resumes from")
     checkpoint_note: str = Field(description="What checkpoints a run keeps")
+    starter_weights: StarterWeightsOut | None = Field(
+        default=None, description="Starting weights shipped with the app, usable offline (None: none)"
+    )
+
+
+class RunEstimateOut(BaseModel):
+    """How long a run would take on this server."""
+
+    seconds: float
+    epoch_seconds: float
+    throughput_gflops: float = Field(description="Effective training GFLOP/s used for the estimate")
+    basis: str = Field(description="Where the throughput comes from (past epochs here, or a probe)")
+    warning: str | None = Field(default=None, description="Set when the run would take over an hour")
+
+
+class RecommendedRun(BaseModel):
+    """The run that suits this server (and the dataset, when one is given), and why."""
+
+    reason: str = Field(description="E.g. 'CPU only, offline: starter crack model: yolov8n-seg at 320 px'")
+    values: dict[str, Any] = Field(description="The configuration fields the recommendation sets")
+    estimate: RunEstimateOut
+
+
+class RunEstimateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+
+    dataset_id: str | None = Field(default=None, min_length=1, max_length=32)
+    model_arch: str = Field(min_length=1, max_length=64)
+    image_size: int = Field(ge=32, le=2048)
+    epochs: int = Field(ge=1, le=1000)
+    device: str = Field(default="auto", max_length=50)
 
 
 class ArchitecturesResponse(BaseModel):
@@ -233,3 +272,6 @@ class TrainingDefaults(BaseModel):
         default_factory=dict, description="Per framework: the configuration fields it uses (others: ignored)"
     )
     families: list[FamilyOut] = Field(default_factory=list, description="The model families, in order")
+    recommended: RecommendedRun | None = Field(
+        default=None, description="Why `config` is what it is on this server, and how long it would take"
+    )

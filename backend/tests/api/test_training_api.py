@@ -138,7 +138,9 @@ def test_architectures_and_defaults(client: TestClient, settings: Settings) -> N
     assert by_name["yolo11n-seg"]["official_weights_available"] is True
     assert by_name["yolov8n-seg"]["official_weights_available"] is False
     defaults = client.get(f"{API}/defaults").json()
-    assert defaults["config"]["epochs"] == 100 and defaults["config"]["device"] == "auto"
+    # Machine-aware (issue 15): this CPU-only, offline test server is offered the CPU recipe.
+    assert defaults["config"]["device"] == "cpu" and defaults["config"]["image_size"] == 320
+    assert defaults["recommended"]["reason"].startswith("CPU only, offline")
     assert set(defaults["augmentation_presets"]) == {"none", "light", "medium", "heavy"}
     assert defaults["devices"][:2] == ["auto", "cpu"]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from app.core.families.catalogue import Architecture, catalogue_version
+from app.core.families.defaults import DatasetFacts, MachineFacts, Recommendation, StarterWeights
 
 if TYPE_CHECKING:
     from app.core.prediction.base import Predictor
@@ -101,6 +102,10 @@ class ModelFamily:
     dataset_cache: str | None = None
     # The folder of its shipped architectures.json (None: its architectures are not measured there).
     catalogue_dir: Path | None = None
+    # Starting weights shipped with the app (usable offline), and the run that suits a machine
+    # (core/families/defaults.py); None: neither.
+    starter: StarterWeights | None = None
+    recommend: Callable[[MachineFacts, DatasetFacts, dict[str, Architecture]], Recommendation] | None = None
 
     def version(self) -> str | None:
         """The installed version of its library (package metadata; the library is not imported)."""

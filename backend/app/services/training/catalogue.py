@@ -17,9 +17,12 @@ from app.schemas.training import (
     ArchitecturesResponse,
     FamilyOut,
     FieldLimitOut,
+    StarterWeightsOut,
     TrainingDefaults,
 )
 from app.services.ports import JobRunner
+from app.services.training import recommendation as recommendation_service
+from app.services.training.recommendation import recommended_out
 from app.services.training.resolution import official_weights_path
 from app.utils.paths import relative_posix
 
@@ -68,6 +71,20 @@ def family_out(settings: Settings, family: ModelFamily) -> FamilyOut:
         model_file=family.model_file,
         resume_file=family.resume_file,
         checkpoint_note=family.checkpoint_note,
+        starter_weights=_starter_out(family),
+    )
+
+
+def _starter_out(family: ModelFamily) -> StarterWeightsOut | None:
+    starter = family.starter
+    if starter is None:
+        return None
+    return StarterWeightsOut(
+        reference=starter.reference,
+        label=starter.label,
+        architecture=starter.architecture,
+        available=starter.available(),
+        image_size=starter.image_size,
     )
 
 
@@ -115,13 +132,16 @@ def architectures(settings: Settings) -> ArchitecturesResponse:
     )
 
 
-def defaults(settings: Settings, runner: JobRunner) -> TrainingDefaults:
+def defaults(settings: Settings, runner: JobRunner, dataset_id: str | None = None) -> TrainingDefaults:
+    """`config` is the run recommended for this server (and `dataset_id`'s size, when given)."""
     gpus = runner.training_gpu_count()
+    recommendation = recommendation_service.recommended_run(settings, gpus, dataset_id)
     devices = ["auto", "cpu", *(str(i) for i in range(gpus))]
     if gpus > 1:
         devices.append(",".join(str(i) for i in range(gpus)))
     return TrainingDefaults(
-        config=TrainingConfig(),
+        config=TrainingConfig.model_validate(recommendation.values if recommendation else {}),
+        recommended=recommended_out(recommendation) if recommendation else None,
         augmentation_presets={level.value: preset for level, preset in AUGMENTATION_PRESETS.items()},
         gpu_count=gpus,
         devices=devices,

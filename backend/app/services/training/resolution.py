@@ -39,7 +39,7 @@ class ResolvedDataset:
 
 @dataclass(frozen=True)
 class StartWeights:
-    kind: str  # file | official | download | scratch
+    kind: str  # file | official | download | scratch | starter
     path: Path | None
     label: str
 
@@ -162,12 +162,31 @@ def _weights_file(settings: Settings, db: Session, reference: str, arch: str) ->
     return StartWeights("file", path, label)
 
 
+def _starter_weights(config: TrainingConfig) -> StartWeights | None:
+    """The family's shipped starter weights when `weights` names them (None: it names something else)."""
+    starter = family_of_architecture(config.model_arch).starter
+    if starter is None or config.weights != starter.reference:
+        return None
+    if config.model_arch != starter.architecture:
+        raise InvalidInput(
+            f"Starting weights: the {starter.label} is a {starter.architecture}; choose that architecture "
+            f"or other starting weights for {config.model_arch}"
+        )
+    if not starter.available():
+        raise InvalidInput(
+            f"Starting weights: the {starter.label} is not installed ({starter.path.name} is missing from "
+            "the application): reinstall it, or choose other starting weights"
+        )
+    return StartWeights("starter", starter.path, f"the {starter.label}")
+
+
 def resolve_start_weights(settings: Settings, db: Session, config: TrainingConfig) -> StartWeights:
     """A user's file, else cached official weights, else a download when online, else scratch when
     chosen. Offline without weights, the family's policy decides: "download" refuses at once with what
     to do (never a hang); "cache_or_scratch" trains from scratch and says so (naming its weights cache)."""
     if config.weights:
-        return _weights_file(settings, db, config.weights, config.model_arch)
+        starter = _starter_weights(config)
+        return starter or _weights_file(settings, db, config.weights, config.model_arch)
     if not config.pretrained:
         return StartWeights("scratch", None, "scratch (no pretrained weights)")
     official = official_weights_path(settings, config.model_arch)

@@ -23,6 +23,7 @@ from app.schemas.training import (
     TrainingSessionSummary,
 )
 from app.services.ports import JobRunner
+from app.services.training.recommendation import config_for_request
 from app.services.training.resolution import resolve_dataset, resolve_start_weights, validate_device
 from app.services.training.state import add_log, set_state
 from app.services.training.views import detail, last_checkpoint_exists, require_session, resumable, summary
@@ -32,7 +33,8 @@ from app.utils.paths import is_inside
 def create_session(
     settings: Settings, runner: JobRunner, body: TrainingSessionCreate
 ) -> TrainingSessionDetail:
-    config = body.training_config()
+    given = body.model_dump(include=body.model_fields_set - {"dataset_id", "name"})
+    config = config_for_request(settings, runner.training_gpu_count(), body.dataset_id, given)
     validate_device(runner, config.device)
     with session_scope(settings.resolved_database_url) as db:
         dataset = resolve_dataset(settings, db, body.dataset_id)

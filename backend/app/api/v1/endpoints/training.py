@@ -15,6 +15,8 @@ from app.schemas.training import (
     DeleteResponse,
     EventsResponse,
     LogsResponse,
+    RunEstimateOut,
+    RunEstimateRequest,
     SessionStatus,
     TrainingDefaults,
     TrainingMetricsResponse,
@@ -22,7 +24,7 @@ from app.schemas.training import (
     TrainingSessionDetail,
     TrainingSessionSummary,
 )
-from app.services.training import catalogue, sessions, state
+from app.services.training import catalogue, recommendation, sessions, state
 
 router = APIRouter(prefix="/training", tags=["training"])
 
@@ -224,5 +226,22 @@ def architectures(settings: SettingsDep) -> ArchitecturesResponse:
     response_model=TrainingDefaults,
     summary="Default configuration, augmentation presets and devices",
 )
-def defaults(settings: SettingsDep, runner: RunnerDep) -> TrainingDefaults:
-    return catalogue.defaults(settings, runner)
+def defaults(
+    settings: SettingsDep,
+    runner: RunnerDep,
+    dataset_id: Annotated[
+        str | None,
+        Query(pattern=r"^[0-9a-f]{32}$", description="Recommend for this dataset's size"),
+    ] = None,
+) -> TrainingDefaults:
+    return catalogue.defaults(settings, runner, dataset_id)
+
+
+@router.post(
+    "/estimate",
+    response_model=RunEstimateOut,
+    summary="How long a run would take on this server",
+    responses={404: {"model": ErrorResponse, "description": "No such dataset"}},
+)
+def estimate(body: RunEstimateRequest, settings: SettingsDep, runner: RunnerDep) -> RunEstimateOut:
+    return recommendation.estimate_run(settings, runner.training_gpu_count(), body)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from app.core.families.base import ModelFamily
 from app.core.families.catalogue import Architecture, shipped_architectures
+from app.core.families.ultralytics.defaults import STARTER, recommend
 
 NAME = "ultralytics"
 FOLDER = Path(__file__).parent  # holds its architectures.json
@@ -68,4 +69,6 @@ FAMILY = ModelFamily(
     evaluates=True,
     export_formats=dict.fromkeys(EXPORT_FORMATS),
     catalogue_dir=FOLDER,
+    starter=STARTER,
+    recommend=recommend,
 )

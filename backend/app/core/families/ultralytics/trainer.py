@@ -36,6 +36,17 @@ from app.core.training.base import (
 )
 
 
+def _starting_checkpoint(request: TrainingRequest) -> Path:
+    """The starting weights as a checkpoint Ultralytics loads: the shipped starter model (.npz, no
+    pickle) is written out as one in the run directory first."""
+    assert request.weights is not None
+    if request.weights.suffix == ".npz":
+        from app.core.families.ultralytics.starter.weights import materialize
+
+        return materialize(request.run_dir / "starting-weights")
+    return request.weights
+
+
 def _float(value: Any) -> float | None:
     try:
         return float(value)
@@ -247,7 +258,7 @@ class UltralyticsTrainer(Trainer):
             data=str(request.data_yaml),
             project=str(request.run_dir.resolve()),
             name=RUN_NAME,
-            pretrained=str(request.weights) if request.weights is not None else False,
+            pretrained=str(_starting_checkpoint(request)) if request.weights is not None else False,
         )
         return model, kwargs
 
