@@ -4,6 +4,7 @@ measuring."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -80,6 +81,26 @@ def test_length_change_within_five_percent_and_one_new_crack(
     assert grown.length_change_pct == pytest.approx(true_pct, rel=0.05)
     assert result.new[0].new_index == 1 and result.new[0].new_length_mm is not None
     assert result.new[0].length_change_mm is None and result.new[0].old_length_mm is None
+
+
+def test_new_photo_from_a_higher_resolution_camera(pair: GrowthPair) -> None:
+    """The second visit's camera has 1.5x the pixels: each photo is measured with its own scale."""
+    factor = 1.5
+    size = (round(pair.new_image.shape[1] * factor), round(pair.new_image.shape[0] * factor))
+    new_image = cv2.resize(pair.new_image, size, interpolation=cv2.INTER_CUBIC)
+    new_masks = [
+        cv2.resize(m.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool)
+        for m in pair.new_masks
+    ]
+    registration = register(pair.old_image, new_image)
+    assert registration.new_size == size
+    true_scale = factor * float(np.sqrt(abs(np.linalg.det(pair.view[:2, :2]))))
+    assert registration.scale == pytest.approx(true_scale, rel=0.01)
+    result = compare_cracks(
+        pair.old_masks, new_masks, registration, pair.mm_per_px_old, pair.mm_per_px_new / factor
+    )
+    assert [c.status for c in result.changes] == ["matched", "new"]
+    assert result.matched[0].length_change_mm == pytest.approx(pair.true_length_change_mm, rel=0.05)
 
 
 def test_changes_in_new_photo_pixels_without_a_scale(pair: GrowthPair, registration: Registration) -> None:
