@@ -85,7 +85,7 @@ export async function fetchDatasetImages(
   query: ImagePageQuery,
   signal?: AbortSignal,
 ): Promise<DatasetImagePage> {
-  return unwrap(
+  const page = await unwrap(
     api.GET('/api/v1/datasets/{dataset_id}/images', {
       params: {
         path: { dataset_id: id },
@@ -98,6 +98,8 @@ export async function fetchDatasetImages(
       signal,
     }),
   );
+  // openapi-fetch's Readable<> widens the schema's [x, y] pairs to number[]; the API sends pairs.
+  return page as DatasetImagePage;
 }
 
 export async function validateDataset(id: string): Promise<ValidationReport> {

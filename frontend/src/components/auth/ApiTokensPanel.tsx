@@ -6,6 +6,7 @@ import { Callout } from '@/components/common/Callout';
 import { FormField } from '@/components/common/FormField';
 import { InlineConfirm } from '@/components/common/InlineConfirm';
 import { Loader } from '@/components/common/Loader';
+import { Table, type Column } from '@/components/common/Table';
 import { useApiTokens, useCreateApiToken, useRevokeApiToken, useSession } from '@/hooks/useAuth';
 import {
   TOKEN_NAME_MAX_LENGTH,
@@ -176,58 +177,94 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedApiToken) 
   );
 }
 
-function TokenRow({ token, onError }: { token: ApiToken; onError: (message: string) => void }) {
+function RevokeToken({ token, onError }: { token: ApiToken; onError: (message: string) => void }) {
   const revoke = useRevokeApiToken();
   const [confirming, setConfirming] = useState(false);
-  const state = tokenStateOf(token);
+  if (tokenStateOf(token) !== 'active') return null;
+  if (confirming) {
+    return (
+      <InlineConfirm
+        label="Revoke"
+        message="Scripts using it stop working."
+        pending={revoke.isPending}
+        onConfirm={() => {
+          revoke.mutate(token.id, {
+            onError: (error) => {
+              onError(messageOf(error));
+            },
+            onSettled: () => {
+              setConfirming(false);
+            },
+          });
+        }}
+        onCancel={() => {
+          setConfirming(false);
+        }}
+      />
+    );
+  }
   return (
-    <tr data-testid={`token-row-${token.id}`}>
-      <td className="py-2.5 pr-3 font-medium text-slate-900">{token.name}</td>
-      <td className="py-2.5 pr-3 font-mono text-xs text-slate-600">{token.prefix}…</td>
-      <td className="py-2.5 pr-3 text-slate-600">{formatTimestamp(token.created_at)}</td>
-      <td className="py-2.5 pr-3 text-slate-600">{formatTimestamp(token.last_used_at)}</td>
-      <td className="py-2.5 pr-3 text-slate-600">{formatTimestamp(token.expires_at, 'never')}</td>
-      <td className="py-2.5 pr-3">
-        <span className={`rounded px-1.5 py-0.5 text-xs capitalize ${STATE_CLASSES[state]}`}>
-          {state}
-        </span>
-      </td>
-      <td className="py-2.5 text-right whitespace-nowrap">
-        {state === 'active' &&
-          (confirming ? (
-            <InlineConfirm
-              label="Revoke"
-              message="Scripts using it stop working."
-              pending={revoke.isPending}
-              onConfirm={() => {
-                revoke.mutate(token.id, {
-                  onError: (error) => {
-                    onError(messageOf(error));
-                  },
-                  onSettled: () => {
-                    setConfirming(false);
-                  },
-                });
-              }}
-              onCancel={() => {
-                setConfirming(false);
-              }}
-            />
-          ) : (
-            <Button
-              size="sm"
-              variant="dangerGhost"
-              aria-label={`Revoke ${token.name}`}
-              onClick={() => {
-                setConfirming(true);
-              }}
-            >
-              Revoke
-            </Button>
-          ))}
-      </td>
-    </tr>
+    <Button
+      size="sm"
+      variant="dangerGhost"
+      aria-label={`Revoke ${token.name}`}
+      onClick={() => {
+        setConfirming(true);
+      }}
+    >
+      Revoke
+    </Button>
   );
+}
+
+function tokenColumns(onError: (message: string) => void): Column<ApiToken>[] {
+  return [
+    { key: 'name', header: 'Name', className: 'font-medium text-slate-900', cell: (t) => t.name },
+    {
+      key: 'prefix',
+      header: 'Starts with',
+      className: 'font-mono text-xs text-slate-600',
+      cell: (token) => `${token.prefix}…`,
+    },
+    {
+      key: 'created',
+      header: 'Created',
+      className: 'text-slate-600',
+      cell: (token) => formatTimestamp(token.created_at),
+    },
+    {
+      key: 'last_used',
+      header: 'Last used',
+      className: 'text-slate-600',
+      cell: (token) => formatTimestamp(token.last_used_at),
+    },
+    {
+      key: 'expires',
+      header: 'Expires',
+      className: 'text-slate-600',
+      cell: (token) => formatTimestamp(token.expires_at, 'never'),
+    },
+    {
+      key: 'status',
+      header: 'Status',
+      cell: (token) => {
+        const state = tokenStateOf(token);
+        return (
+          <span className={`rounded px-1.5 py-0.5 text-xs capitalize ${STATE_CLASSES[state]}`}>
+            {state}
+          </span>
+        );
+      },
+    },
+    {
+      key: 'actions',
+      header: 'Actions',
+      hideHeader: true,
+      align: 'right',
+      className: 'whitespace-nowrap',
+      cell: (token) => <RevokeToken token={token} onError={onError} />,
+    },
+  ];
 }
 
 /** Settings > API tokens: the signed-in person's tokens for scripts (create, copy once, revoke). */
@@ -256,44 +293,15 @@ export function ApiTokensPanel() {
       )}
       {tokens.isPending && <Loader label="Loading tokens…" />}
       {tokens.isError && <Callout tone="error">{messageOf(tokens.error)}</Callout>}
-      {tokens.data?.length === 0 && (
-        <p className="text-sm text-slate-500">You have no API tokens yet.</p>
-      )}
-      {tokens.data !== undefined && tokens.data.length > 0 && (
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <thead>
-              <tr className="text-xs tracking-wide text-slate-500 uppercase">
-                <th scope="col" className="pb-2 font-medium">
-                  Name
-                </th>
-                <th scope="col" className="pb-2 font-medium">
-                  Starts with
-                </th>
-                <th scope="col" className="pb-2 font-medium">
-                  Created
-                </th>
-                <th scope="col" className="pb-2 font-medium">
-                  Last used
-                </th>
-                <th scope="col" className="pb-2 font-medium">
-                  Expires
-                </th>
-                <th scope="col" className="pb-2 font-medium">
-                  Status
-                </th>
-                <th scope="col" className="pb-2 font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {tokens.data.map((token) => (
-                <TokenRow key={token.id} token={token} onError={setRevokeError} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {tokens.data !== undefined && (
+        <Table
+          label="API tokens"
+          columns={tokenColumns(setRevokeError)}
+          rows={tokens.data}
+          rowKey={(token) => token.id}
+          rowProps={(token) => ({ 'data-testid': `token-row-${token.id}` })}
+          empty={<p className="text-sm text-slate-500">You have no API tokens yet.</p>}
+        />
       )}
     </div>
   );

@@ -7,6 +7,7 @@ import { FormField, INPUT_CLASSES } from '@/components/common/FormField';
 import { InlineConfirm } from '@/components/common/InlineConfirm';
 import { Loader } from '@/components/common/Loader';
 import { Modal } from '@/components/common/Modal';
+import { Table, type Column } from '@/components/common/Table';
 import { useCreateUser, useDeleteUser, useSession, useUpdateUser, useUsers } from '@/hooks/useAuth';
 import {
   passwordProblem,
@@ -208,123 +209,166 @@ function SetPasswordDialog({ user, onClose }: { user: AuthUser; onClose: () => v
   );
 }
 
-function UserRow({
-  user,
-  isSelf,
-  onError,
-  onSetPassword,
-}: {
-  user: AuthUser;
-  isSelf: boolean;
+type UpdateUser = ReturnType<typeof useUpdateUser>;
+type DeleteUser = ReturnType<typeof useDeleteUser>;
+
+/** What a row's controls share: the panel's mutations and where their errors go. */
+interface UserActionsContext {
+  update: UpdateUser;
+  remove: DeleteUser;
+  selfId: string | undefined;
   onError: (message: string | null) => void;
   onSetPassword: (user: AuthUser) => void;
-}) {
-  const update = useUpdateUser();
-  const remove = useDeleteUser();
-  const [confirmDelete, setConfirmDelete] = useState(false);
-  const busy = update.isPending || remove.isPending;
-  const report = {
+}
+
+function busyWith(user: AuthUser, { update, remove }: UserActionsContext): boolean {
+  return (
+    (update.isPending && update.variables.id === user.id) ||
+    (remove.isPending && remove.variables === user.id)
+  );
+}
+
+function reportTo(context: UserActionsContext) {
+  return {
     onError: (error: unknown) => {
-      onError(messageOf(error));
+      context.onError(messageOf(error));
     },
   };
-  const selfHint = isSelf ? 'You cannot do this to your own account.' : undefined;
+}
 
+function UserStatus({ user }: { user: AuthUser }) {
   return (
-    <tr data-testid={`user-row-${user.username}`}>
-      <td className="py-2.5 pr-3 font-medium text-slate-900">
-        {user.username}
-        {isSelf && <span className="ml-1.5 text-xs font-normal text-slate-500">(you)</span>}
-      </td>
-      <td className="py-2.5 pr-3">
+    <>
+      {user.disabled ? (
+        <span className="rounded bg-slate-200 px-1.5 py-0.5 text-xs text-slate-700">Disabled</span>
+      ) : (
+        <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">
+          Active
+        </span>
+      )}
+      {user.must_change_password && (
+        <span className="ml-1 text-xs text-slate-500">(must change password)</span>
+      )}
+    </>
+  );
+}
+
+function UserActions({ user, context }: { user: AuthUser; context: UserActionsContext }) {
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const { update, remove, onError } = context;
+  const busy = busyWith(user, context);
+  const isSelf = user.id === context.selfId;
+  const selfHint = isSelf ? 'You cannot do this to your own account.' : undefined;
+  if (confirmDelete) {
+    return (
+      <InlineConfirm
+        label="Delete"
+        message={`Delete ${user.username}?`}
+        pending={busy}
+        onConfirm={() => {
+          onError(null);
+          remove.mutate(user.id, {
+            ...reportTo(context),
+            onSuccess: () => {
+              showToast({ variant: 'success', title: `Account ${user.username} deleted` });
+            },
+            onSettled: () => {
+              setConfirmDelete(false);
+            },
+          });
+        }}
+        onCancel={() => {
+          setConfirmDelete(false);
+        }}
+      />
+    );
+  }
+  return (
+    <span className="inline-flex items-center gap-1">
+      <Button
+        size="sm"
+        variant="ghost"
+        disabled={busy}
+        onClick={() => {
+          context.onSetPassword(user);
+        }}
+      >
+        Set password
+      </Button>
+      <Button
+        size="sm"
+        variant="ghost"
+        disabled={busy || isSelf}
+        title={selfHint}
+        onClick={() => {
+          onError(null);
+          update.mutate({ id: user.id, update: { disabled: !user.disabled } }, reportTo(context));
+        }}
+      >
+        {user.disabled ? 'Enable' : 'Disable'}
+      </Button>
+      <Button
+        size="sm"
+        variant="dangerGhost"
+        disabled={busy || isSelf}
+        title={selfHint}
+        aria-label={`Delete ${user.username}`}
+        onClick={() => {
+          setConfirmDelete(true);
+        }}
+      >
+        Delete
+      </Button>
+    </span>
+  );
+}
+
+function userColumns(context: UserActionsContext): Column<AuthUser>[] {
+  return [
+    {
+      key: 'username',
+      header: 'Username',
+      className: 'font-medium text-slate-900',
+      cell: (user) => (
+        <>
+          {user.username}
+          {user.id === context.selfId && (
+            <span className="ml-1.5 text-xs font-normal text-slate-500">(you)</span>
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'role',
+      header: 'Role',
+      cell: (user) => (
         <RoleSelect
           label={`Role of ${user.username}`}
           value={user.role}
-          disabled={busy}
+          disabled={busyWith(user, context)}
           onChange={(role) => {
-            onError(null);
-            update.mutate({ id: user.id, update: { role } }, report);
+            context.onError(null);
+            context.update.mutate({ id: user.id, update: { role } }, reportTo(context));
           }}
         />
-      </td>
-      <td className="py-2.5 pr-3">
-        {user.disabled ? (
-          <span className="rounded bg-slate-200 px-1.5 py-0.5 text-xs text-slate-700">
-            Disabled
-          </span>
-        ) : (
-          <span className="rounded bg-emerald-100 px-1.5 py-0.5 text-xs text-emerald-800">
-            Active
-          </span>
-        )}
-        {user.must_change_password && (
-          <span className="ml-1 text-xs text-slate-500">(must change password)</span>
-        )}
-      </td>
-      <td className="py-2.5 pr-3 text-slate-600">{formatTimestamp(user.last_login_at)}</td>
-      <td className="py-2.5 text-right whitespace-nowrap">
-        {confirmDelete ? (
-          <InlineConfirm
-            label="Delete"
-            message={`Delete ${user.username}?`}
-            pending={busy}
-            onConfirm={() => {
-              onError(null);
-              remove.mutate(user.id, {
-                ...report,
-                onSuccess: () => {
-                  showToast({ variant: 'success', title: `Account ${user.username} deleted` });
-                },
-                onSettled: () => {
-                  setConfirmDelete(false);
-                },
-              });
-            }}
-            onCancel={() => {
-              setConfirmDelete(false);
-            }}
-          />
-        ) : (
-          <span className="inline-flex items-center gap-1">
-            <Button
-              size="sm"
-              variant="ghost"
-              disabled={busy}
-              onClick={() => {
-                onSetPassword(user);
-              }}
-            >
-              Set password
-            </Button>
-            <Button
-              size="sm"
-              variant="ghost"
-              disabled={busy || isSelf}
-              title={selfHint}
-              onClick={() => {
-                onError(null);
-                update.mutate({ id: user.id, update: { disabled: !user.disabled } }, report);
-              }}
-            >
-              {user.disabled ? 'Enable' : 'Disable'}
-            </Button>
-            <Button
-              size="sm"
-              variant="dangerGhost"
-              disabled={busy || isSelf}
-              title={selfHint}
-              aria-label={`Delete ${user.username}`}
-              onClick={() => {
-                setConfirmDelete(true);
-              }}
-            >
-              Delete
-            </Button>
-          </span>
-        )}
-      </td>
-    </tr>
-  );
+      ),
+    },
+    { key: 'status', header: 'Status', cell: (user) => <UserStatus user={user} /> },
+    {
+      key: 'last_login',
+      header: 'Last sign-in',
+      className: 'text-slate-600',
+      cell: (user) => formatTimestamp(user.last_login_at),
+    },
+    {
+      key: 'actions',
+      header: 'Actions',
+      hideHeader: true,
+      align: 'right',
+      className: 'whitespace-nowrap',
+      cell: (user) => <UserActions user={user} context={context} />,
+    },
+  ];
 }
 
 /** Settings > Users: the admin's list of accounts with create, role, disable, password, delete. */
@@ -335,6 +379,8 @@ export function UsersPanel() {
   const [adding, setAdding] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [passwordFor, setPasswordFor] = useState<AuthUser | null>(null);
+  const update = useUpdateUser();
+  const remove = useDeleteUser();
 
   if (!session.authEnabled) return <AccessControlOffNote subject="accounts" />;
   if (!session.canAdminister) {
@@ -373,40 +419,19 @@ export function UsersPanel() {
       {users.isPending && <Loader label="Loading accounts…" />}
       {users.isError && <Callout tone="error">{messageOf(users.error)}</Callout>}
       {users.data && (
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <thead>
-              <tr className="text-xs tracking-wide text-slate-500 uppercase">
-                <th scope="col" className="pb-2 font-medium">
-                  Username
-                </th>
-                <th scope="col" className="pb-2 font-medium">
-                  Role
-                </th>
-                <th scope="col" className="pb-2 font-medium">
-                  Status
-                </th>
-                <th scope="col" className="pb-2 font-medium">
-                  Last sign-in
-                </th>
-                <th scope="col" className="pb-2 font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {users.data.map((user) => (
-                <UserRow
-                  key={user.id}
-                  user={user}
-                  isSelf={user.id === session.user?.id}
-                  onError={setActionError}
-                  onSetPassword={setPasswordFor}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          label="Accounts"
+          columns={userColumns({
+            update,
+            remove,
+            selfId: session.user?.id,
+            onError: setActionError,
+            onSetPassword: setPasswordFor,
+          })}
+          rows={users.data}
+          rowKey={(user) => user.id}
+          rowProps={(user) => ({ 'data-testid': `user-row-${user.username}` })}
+        />
       )}
       {passwordFor !== null && (
         <SetPasswordDialog

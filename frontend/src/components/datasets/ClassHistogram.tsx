@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 
+import { Table } from '@/components/common/Table';
 import type { SplitStats } from '@/services/datasets.service';
 import { cn } from '@/utils/cn';
 
 import { formatCount, splitLabel } from './format';
-import { histogramRows, METRIC_LABELS, type HistogramMetric } from './histogram';
+import { histogramRows, METRIC_LABELS, type HistogramMetric, type HistogramRow } from './histogram';
 
 const SPLIT_COLORS: Record<string, string> = {
   train: '#0284c7',
@@ -78,28 +79,21 @@ export function ClassHistogram({ classNames, splits }: ClassHistogramProps) {
           />
         ))}
       </BarChart>
-      <table className="sr-only" aria-label={`${METRIC_LABELS[metric]} per class and split`}>
-        <thead>
-          <tr>
-            <th scope="col">Class</th>
-            {splitNames.map((name) => (
-              <th key={name} scope="col">
-                {splitLabel(name)}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.className}>
-              <th scope="row">{row.className}</th>
-              {splitNames.map((name) => (
-                <td key={name}>{row[name]}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        variant="bare"
+        className="sr-only"
+        label={`${METRIC_LABELS[metric]} per class and split`}
+        columns={[
+          { key: 'class', header: 'Class', rowHeader: true, cell: (row) => row.className },
+          ...splitNames.map((name) => ({
+            key: name,
+            header: splitLabel(name),
+            cell: (row: HistogramRow) => row[name],
+          })),
+        ]}
+        rows={rows}
+        rowKey={(row) => row.className}
+      />
     </figure>
   );
 }

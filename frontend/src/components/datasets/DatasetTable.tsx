@@ -2,6 +2,7 @@ import { Trash2 } from 'lucide-react';
 import { Link } from 'react-router-dom';
 
 import { ProgressBar } from '@/components/common/ProgressBar';
+import { Table, type Column } from '@/components/common/Table';
 import { isInProgress, type Dataset } from '@/services/datasets.service';
 
 import {
@@ -21,139 +22,129 @@ export interface DatasetTableProps {
   onDelete: (dataset: Dataset) => void;
 }
 
-const HEAD = 'px-2.5 py-2.5 text-left text-xs font-medium tracking-wide text-slate-500 uppercase';
-const CELL = 'px-2.5 py-3 align-top';
+const DASH = <span className="text-slate-400">—</span>;
 
-export function DatasetTable({ datasets, onDelete }: DatasetTableProps) {
+function DatasetName({ dataset }: { dataset: Dataset }) {
+  const classes = dataset.class_names.length;
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-      <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Datasets">
-        <thead className="bg-slate-50/80">
-          <tr>
-            <th scope="col" className={`${HEAD} pl-5`}>
-              Dataset
-            </th>
-            <th scope="col" className={HEAD}>
-              Status
-            </th>
-            <th scope="col" className={HEAD}>
-              Splits
-            </th>
-            <th scope="col" className={`${HEAD} text-right`}>
-              Images
-            </th>
-            <th scope="col" className={`${HEAD} text-right`}>
-              Instances
-            </th>
-            <th scope="col" className={`${HEAD} text-right`}>
-              Size
-            </th>
-            <th scope="col" className={HEAD}>
-              Validation
-            </th>
-            <th scope="col" className={HEAD}>
-              Created
-            </th>
-            <th scope="col" className={`${HEAD} pr-5`}>
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {datasets.map((dataset) => (
-            <DatasetRow key={dataset.id} dataset={dataset} onDelete={onDelete} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <>
+      <Link
+        to={`/datasets/${dataset.id}`}
+        className="font-medium break-words text-slate-900 hover:text-sky-700 hover:underline"
+      >
+        {dataset.name}
+      </Link>
+      <p className="mt-0.5 text-xs whitespace-nowrap text-slate-500">
+        {SOURCE_LABELS[dataset.source]} · {formatLabel(dataset.format)}
+        {classes > 0 && ` · ${classes} class${classes === 1 ? '' : 'es'}`}
+      </p>
+    </>
   );
 }
 
-function DatasetRow({
-  dataset,
-  onDelete,
-}: {
-  dataset: Dataset;
-  onDelete: (dataset: Dataset) => void;
-}) {
-  const importing = isInProgress(dataset.status);
-  const splits = orderedSplits(dataset.splits);
+function DatasetStatus({ dataset }: { dataset: Dataset }) {
   return (
-    <tr className="hover:bg-slate-50/60" data-testid="dataset-row" data-dataset-id={dataset.id}>
-      <td className={`${CELL} min-w-52 pl-5`}>
-        <Link
-          to={`/datasets/${dataset.id}`}
-          className="font-medium break-words text-slate-900 hover:text-sky-700 hover:underline"
-        >
-          {dataset.name}
-        </Link>
-        <p className="mt-0.5 text-xs whitespace-nowrap text-slate-500">
-          {SOURCE_LABELS[dataset.source]} · {formatLabel(dataset.format)}
-          {dataset.class_names.length > 0 &&
-            ` · ${dataset.class_names.length} class${dataset.class_names.length === 1 ? '' : 'es'}`}
-        </p>
-      </td>
-      <td className={`${CELL} w-40`}>
-        <DatasetStatusBadge status={dataset.status} />
-        {importing && (
-          <div className="mt-2 w-32">
-            <ProgressBar
-              value={dataset.progress}
-              max={1}
-              label={`Import progress of ${dataset.name}`}
-            />
-            <p
-              className="mt-1 truncate text-xs text-slate-500"
-              title={dataset.message ?? undefined}
-            >
-              {formatPercent(dataset.progress)}
-              {dataset.message ? ` · ${dataset.message}` : ''}
-            </p>
-          </div>
-        )}
-        {dataset.status === 'failed' && dataset.error !== null && (
-          <p className="mt-1 line-clamp-2 max-w-40 text-xs text-red-700" title={dataset.error}>
-            {dataset.error}
+    <>
+      <DatasetStatusBadge status={dataset.status} />
+      {isInProgress(dataset.status) && (
+        <div className="mt-2 w-32">
+          <ProgressBar
+            value={dataset.progress}
+            max={1}
+            label={`Import progress of ${dataset.name}`}
+          />
+          <p className="mt-1 truncate text-xs text-slate-500" title={dataset.message ?? undefined}>
+            {formatPercent(dataset.progress)}
+            {dataset.message ? ` · ${dataset.message}` : ''}
           </p>
-        )}
-      </td>
-      <td className={CELL}>
-        {splits.length === 0 ? (
-          <span className="text-slate-400">—</span>
-        ) : (
-          <ul className="flex max-w-44 flex-wrap gap-1">
-            {splits.map(([name, summary]) => (
-              <li
-                key={name}
-                className="rounded bg-slate-100 px-1.5 py-0.5 text-xs whitespace-nowrap text-slate-600 tabular-nums"
-                title={`${splitLabel(name)}: ${formatCount(summary.images)} images, ${formatCount(summary.instances)} instances`}
-              >
-                {name} {formatCount(summary.images)}
-              </li>
-            ))}
-          </ul>
-        )}
-      </td>
-      <td className={`${CELL} text-right text-slate-900 tabular-nums`}>
-        {formatCount(dataset.image_count)}
-      </td>
-      <td className={`${CELL} text-right text-slate-900 tabular-nums`}>
-        {formatCount(dataset.instance_count)}
-      </td>
-      <td className={`${CELL} text-right whitespace-nowrap text-slate-600 tabular-nums`}>
-        {formatBytes(dataset.size_bytes)}
-      </td>
-      <td className={CELL}>
-        {dataset.status === 'ready' ? (
-          <ValidationBadge status={dataset.validation_status} />
-        ) : (
-          <span className="text-slate-400">—</span>
-        )}
-      </td>
-      <td className={`${CELL} whitespace-nowrap text-slate-600`}>
-        <CreatedAt value={dataset.created_at} />
-      </td>
-      <td className={`${CELL} pr-5 text-right`}>
+        </div>
+      )}
+      {dataset.status === 'failed' && dataset.error !== null && (
+        <p className="mt-1 line-clamp-2 max-w-40 text-xs text-red-700" title={dataset.error}>
+          {dataset.error}
+        </p>
+      )}
+    </>
+  );
+}
+
+function SplitChips({ dataset }: { dataset: Dataset }) {
+  const splits = orderedSplits(dataset.splits);
+  if (splits.length === 0) return DASH;
+  return (
+    <ul className="flex max-w-44 flex-wrap gap-1">
+      {splits.map(([name, summary]) => (
+        <li
+          key={name}
+          className="rounded bg-slate-100 px-1.5 py-0.5 text-xs whitespace-nowrap text-slate-600 tabular-nums"
+          title={`${splitLabel(name)}: ${formatCount(summary.images)} images, ${formatCount(summary.instances)} instances`}
+        >
+          {name} {formatCount(summary.images)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function datasetColumns(onDelete: (dataset: Dataset) => void): Column<Dataset>[] {
+  return [
+    {
+      key: 'name',
+      header: 'Dataset',
+      className: 'min-w-52',
+      sortValue: (dataset) => dataset.name.toLowerCase(),
+      cell: (dataset) => <DatasetName dataset={dataset} />,
+    },
+    {
+      key: 'status',
+      header: 'Status',
+      className: 'w-40',
+      cell: (dataset) => <DatasetStatus dataset={dataset} />,
+    },
+    { key: 'splits', header: 'Splits', cell: (dataset) => <SplitChips dataset={dataset} /> },
+    {
+      key: 'images',
+      header: 'Images',
+      align: 'right',
+      className: 'text-slate-900 tabular-nums',
+      sortValue: (dataset) => dataset.image_count,
+      cell: (dataset) => formatCount(dataset.image_count),
+    },
+    {
+      key: 'instances',
+      header: 'Instances',
+      align: 'right',
+      className: 'text-slate-900 tabular-nums',
+      sortValue: (dataset) => dataset.instance_count,
+      cell: (dataset) => formatCount(dataset.instance_count),
+    },
+    {
+      key: 'size',
+      header: 'Size',
+      align: 'right',
+      className: 'whitespace-nowrap text-slate-600 tabular-nums',
+      sortValue: (dataset) => dataset.size_bytes,
+      cell: (dataset) => formatBytes(dataset.size_bytes),
+    },
+    {
+      key: 'validation',
+      header: 'Validation',
+      cell: (dataset) =>
+        dataset.status === 'ready' ? <ValidationBadge status={dataset.validation_status} /> : DASH,
+    },
+    {
+      key: 'created',
+      header: 'Created',
+      className: 'whitespace-nowrap text-slate-600',
+      sortValue: (dataset) => dataset.created_at,
+      cell: (dataset) => <CreatedAt value={dataset.created_at} />,
+    },
+    {
+      key: 'actions',
+      header: 'Actions',
+      hideHeader: true,
+      align: 'right',
+      cell: (dataset) => (
         <button
           type="button"
           onClick={() => {
@@ -164,8 +155,21 @@ function DatasetRow({
         >
           <Trash2 className="size-4" aria-hidden="true" />
         </button>
-      </td>
-    </tr>
+      ),
+    },
+  ];
+}
+
+export function DatasetTable({ datasets, onDelete }: DatasetTableProps) {
+  return (
+    <Table
+      label="Datasets"
+      variant="framed"
+      columns={datasetColumns(onDelete)}
+      rows={datasets}
+      rowKey={(dataset) => dataset.id}
+      rowProps={(dataset) => ({ 'data-testid': 'dataset-row', 'data-dataset-id': dataset.id })}
+    />
   );
 }
 

@@ -1,5 +1,6 @@
 import { Link } from 'react-router-dom';
 
+import { Table, type Column } from '@/components/common/Table';
 import type { ModelSummary } from '@/services/models.service';
 import { cn } from '@/utils/cn';
 
@@ -22,144 +23,137 @@ export interface ModelTableProps {
   selectionFull: boolean;
 }
 
-const HEAD = 'px-2.5 py-2.5 text-left text-xs font-medium tracking-wide text-slate-500 uppercase';
-const CELL = 'px-2.5 py-3 align-top';
-
-export function ModelTable({ models, selected, onToggle, selectionFull }: ModelTableProps) {
+function ModelName({ model }: { model: ModelSummary }) {
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-      <table className="min-w-full divide-y divide-slate-200 text-sm" aria-label="Models">
-        <thead className="bg-slate-50/80">
-          <tr>
-            <th scope="col" className={`${HEAD} w-10 pl-4`}>
-              <span className="sr-only">Select for comparison</span>
-            </th>
-            <th scope="col" className={HEAD}>
-              Model
-            </th>
-            <th scope="col" className={HEAD}>
-              Classes
-            </th>
-            <th scope="col" className={HEAD}>
-              Dataset · training run
-            </th>
-            <th scope="col" className={cn(HEAD, 'text-right whitespace-nowrap normal-case')}>
-              mAP50
-            </th>
-            <th scope="col" className={cn(HEAD, 'text-right whitespace-nowrap normal-case')}>
-              mAP50-95
-            </th>
-            <th scope="col" className={`${HEAD} text-right`}>
-              Weights
-            </th>
-            <th scope="col" className={HEAD}>
-              Tags
-            </th>
-            <th scope="col" className={`${HEAD} pr-5`}>
-              Created
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {models.map((model) => (
-            <ModelRow
-              key={model.id}
-              model={model}
-              checked={selected.has(model.id)}
-              disabled={selectionFull && !selected.has(model.id)}
-              onToggle={onToggle}
-            />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <>
+      <div className="flex items-center gap-2">
+        <Link
+          to={`/models/${model.id}`}
+          className="font-medium break-words text-slate-900 hover:text-sky-700 hover:underline"
+        >
+          {model.name}
+        </Link>
+        <SourceBadge source={model.source} />
+      </div>
+      <p
+        className="mt-0.5 text-xs whitespace-nowrap text-slate-500"
+        title={model.model_arch ?? undefined}
+      >
+        {architectureLabel(model)} · {taskLabel(model.task)}
+      </p>
+    </>
   );
 }
 
-interface ModelRowProps {
-  model: ModelSummary;
-  checked: boolean;
-  disabled: boolean;
-  onToggle: (id: string) => void;
+function Classes({ model }: { model: ModelSummary }) {
+  return (
+    <>
+      <p className="truncate text-slate-700" title={model.class_names.join(', ')}>
+        {classesLabel(model.class_names)}
+      </p>
+      <p className="mt-0.5 text-xs whitespace-nowrap text-slate-500 tabular-nums">
+        {model.num_classes} class{model.num_classes === 1 ? '' : 'es'}
+        {model.image_size !== null && ` · ${model.image_size} px`}
+      </p>
+    </>
+  );
 }
 
-function ModelRow({ model, checked, disabled, onToggle }: ModelRowProps) {
-  const headline = headlineMetrics(model.metrics);
+function Tags({ model }: { model: ModelSummary }) {
+  if (model.tags.length === 0) return <span className="text-slate-400">—</span>;
   return (
-    <tr
-      className={checked ? 'bg-sky-50/50' : 'hover:bg-slate-50/60'}
-      data-testid="model-row"
-      data-model-id={model.id}
-    >
-      <td className={`${CELL} pl-4`}>
-        <input
-          type="checkbox"
-          className="mt-0.5 size-4 rounded border-slate-300 text-sky-600 focus:ring-sky-600"
-          aria-label={`Select ${model.name} for comparison`}
-          checked={checked}
-          disabled={disabled}
-          onChange={() => {
-            onToggle(model.id);
-          }}
-        />
-      </td>
-      <td className={`${CELL} min-w-52`}>
-        <div className="flex items-center gap-2">
-          <Link
-            to={`/models/${model.id}`}
-            className="font-medium break-words text-slate-900 hover:text-sky-700 hover:underline"
-          >
-            {model.name}
-          </Link>
-          <SourceBadge source={model.source} />
-        </div>
-        <p
-          className="mt-0.5 text-xs whitespace-nowrap text-slate-500"
-          title={model.model_arch ?? undefined}
-        >
-          {architectureLabel(model)} · {taskLabel(model.task)}
-        </p>
-      </td>
-      <td className={`${CELL} max-w-40`}>
-        <p className="truncate text-slate-700" title={model.class_names.join(', ')}>
-          {classesLabel(model.class_names)}
-        </p>
-        <p className="mt-0.5 text-xs whitespace-nowrap text-slate-500 tabular-nums">
-          {model.num_classes} class{model.num_classes === 1 ? '' : 'es'}
-          {model.image_size !== null && ` · ${model.image_size} px`}
-        </p>
-      </td>
-      <td className={`${CELL} max-w-52`}>
-        <Lineage model={model} />
-      </td>
-      <td className={`${CELL} text-right text-slate-900 tabular-nums`}>
-        {formatMetric(headline.map50)}
-        {headline.kind === 'box' && <p className="text-xs text-slate-400">box</p>}
-      </td>
-      <td className={`${CELL} text-right font-medium text-slate-900 tabular-nums`}>
-        {formatMetric(headline.map50_95)}
-        {headline.kind === 'box' && <p className="text-xs font-normal text-slate-400">box</p>}
-      </td>
-      <td className={`${CELL} text-right whitespace-nowrap text-slate-600 tabular-nums`}>
-        {formatBytes(model.size_bytes)}
-      </td>
-      <td className={CELL}>
-        {model.tags.length === 0 ? (
-          <span className="text-slate-400">—</span>
-        ) : (
-          <ul className="flex max-w-36 flex-wrap gap-1" aria-label={`Tags of ${model.name}`}>
-            {model.tags.map((tag) => (
-              <li key={tag}>
-                <Badge>{tag}</Badge>
-              </li>
-            ))}
-          </ul>
-        )}
-      </td>
-      <td className={`${CELL} pr-5 whitespace-nowrap text-slate-600`}>
-        {formatDate(model.created_at)}
-      </td>
-    </tr>
+    <ul className="flex max-w-36 flex-wrap gap-1" aria-label={`Tags of ${model.name}`}>
+      {model.tags.map((tag) => (
+        <li key={tag}>
+          <Badge>{tag}</Badge>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A headline metric, marked "box" when the model has no mask metrics. */
+function headlineColumn(
+  key: 'map50' | 'map50_95',
+  header: string,
+  strong: boolean,
+): Column<ModelSummary> {
+  return {
+    key,
+    header,
+    align: 'right',
+    headerClassName: 'whitespace-nowrap normal-case',
+    className: cn('text-slate-900 tabular-nums', strong && 'font-medium'),
+    sortValue: (model) => headlineMetrics(model.metrics)[key] ?? null,
+    cell: (model) => {
+      const headline = headlineMetrics(model.metrics);
+      return (
+        <>
+          {formatMetric(headline[key])}
+          {headline.kind === 'box' && <p className="text-xs font-normal text-slate-400">box</p>}
+        </>
+      );
+    },
+  };
+}
+
+const COLUMNS: Column<ModelSummary>[] = [
+  {
+    key: 'name',
+    header: 'Model',
+    className: 'min-w-52',
+    sortValue: (model) => model.name.toLowerCase(),
+    cell: (model) => <ModelName model={model} />,
+  },
+  {
+    key: 'classes',
+    header: 'Classes',
+    className: 'max-w-40',
+    cell: (model) => <Classes model={model} />,
+  },
+  {
+    key: 'lineage',
+    header: 'Dataset · training run',
+    className: 'max-w-52',
+    cell: (model) => <Lineage model={model} />,
+  },
+  headlineColumn('map50', 'mAP50', false),
+  headlineColumn('map50_95', 'mAP50-95', true),
+  {
+    key: 'weights',
+    header: 'Weights',
+    align: 'right',
+    className: 'whitespace-nowrap text-slate-600 tabular-nums',
+    sortValue: (model) => model.size_bytes,
+    cell: (model) => formatBytes(model.size_bytes),
+  },
+  { key: 'tags', header: 'Tags', cell: (model) => <Tags model={model} /> },
+  {
+    key: 'created',
+    header: 'Created',
+    className: 'whitespace-nowrap text-slate-600',
+    sortValue: (model) => model.created_at,
+    cell: (model) => formatDate(model.created_at),
+  },
+];
+
+export function ModelTable({ models, selected, onToggle, selectionFull }: ModelTableProps) {
+  return (
+    <Table
+      label="Models"
+      variant="framed"
+      columns={COLUMNS}
+      rows={models}
+      rowKey={(model) => model.id}
+      rowProps={(model) => ({ 'data-testid': 'model-row', 'data-model-id': model.id })}
+      selection={{
+        selected,
+        onToggle,
+        label: (model) => `Select ${model.name} for comparison`,
+        isDisabled: (model) => selectionFull && !selected.has(model.id),
+        headerLabel: 'Select for comparison',
+      }}
+    />
   );
 }
 

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 
+import { Table, type Column } from '@/components/common/Table';
 import type { ImageSummary, PredictedInstance, SeverityName } from '@/services/prediction.service';
 import { usePredictionStore } from '@/store/predictionStore';
 import { cn } from '@/utils/cn';
@@ -58,89 +59,91 @@ interface Props {
   hasMm: boolean;
 }
 
-const TH = 'px-2 py-2 text-right font-medium whitespace-nowrap';
-const TD = 'px-2 py-1.5 text-right tabular-nums whitespace-nowrap';
+const NUMBER = 'tabular-nums whitespace-nowrap';
+
+function numberColumn(
+  key: string,
+  header: string,
+  cell: (instance: PredictedInstance) => ReactNode,
+): Column<PredictedInstance> {
+  return {
+    key,
+    header,
+    align: 'right',
+    headerClassName: 'whitespace-nowrap',
+    className: NUMBER,
+    cell,
+  };
+}
+
+const PIXEL_COLUMNS: Column<PredictedInstance>[] = [
+  {
+    key: 'crack',
+    header: 'Crack',
+    className: 'whitespace-nowrap',
+    cell: (instance) => (
+      <>
+        <span
+          className="mr-2 inline-block size-2.5 rounded-full"
+          style={{ backgroundColor: instanceColor(instance.id) }}
+          aria-hidden="true"
+        />
+        #{instance.id} {instance.class_name}
+      </>
+    ),
+  },
+  numberColumn('score', 'Score', (instance) => instance.score.toFixed(2)),
+  numberColumn('length_px', 'Length px', (instance) => fmt(instance.measurements?.length_px)),
+  numberColumn('width_px', 'Width max / mean / p95 px', ({ measurements: m }) =>
+    [fmt(m?.width_max_px), fmt(m?.width_mean_px), fmt(m?.width_p95_px)].join(' / '),
+  ),
+  numberColumn(
+    'area_px',
+    'Area px',
+    (instance) => instance.measurements?.area_px ?? instance.area_px,
+  ),
+];
+
+const MM_COLUMNS: Column<PredictedInstance>[] = [
+  numberColumn('length_mm', 'Length mm', (instance) => fmt(instance.measurements?.length_mm)),
+  numberColumn('width_mm', 'Width max / p95 mm', ({ measurements: m }) =>
+    [fmt(m?.width_max_mm, 2), fmt(m?.width_p95_mm, 2)].join(' / '),
+  ),
+  numberColumn('area_mm', 'Area mm²', (instance) => fmt(instance.measurements?.area_mm2)),
+  {
+    key: 'severity',
+    header: 'Severity',
+    cell: (instance) => <SeverityBadge severity={instance.measurements?.severity} />,
+  },
+];
 
 /** One row per visible crack with its measurements; hovering a row highlights the crack. */
 export function CrackTable({ instances, hasMm }: Props) {
   const highlightedId = usePredictionStore((state) => state.highlightedId);
   const setHighlighted = usePredictionStore((state) => state.setHighlighted);
-  if (instances.length === 0) {
-    return (
-      <p data-testid="crack-table-empty" className="py-6 text-center text-sm text-slate-500">
-        No cracks at these thresholds. Lower the confidence to see weaker detections.
-      </p>
-    );
-  }
   return (
-    <div className="overflow-x-auto">
-      <table data-testid="crack-table" className="w-full text-sm">
-        <thead className="border-b border-slate-200 text-xs text-slate-500">
-          <tr>
-            <th className="px-2 py-2 text-left font-medium">Crack</th>
-            <th className={TH}>Score</th>
-            <th className={TH}>Length px</th>
-            <th className={TH}>Width max / mean / p95 px</th>
-            <th className={TH}>Area px</th>
-            {hasMm && (
-              <>
-                <th className={TH}>Length mm</th>
-                <th className={TH}>Width max / p95 mm</th>
-                <th className={TH}>Area mm²</th>
-                <th className="px-2 py-2 text-left font-medium">Severity</th>
-              </>
-            )}
-          </tr>
-        </thead>
-        <tbody>
-          {instances.map((instance) => {
-            const m = instance.measurements;
-            return (
-              <tr
-                key={instance.id}
-                data-testid="crack-row"
-                className={cn(
-                  'border-b border-slate-100 last:border-0',
-                  highlightedId === instance.id && 'bg-sky-50',
-                )}
-                onMouseEnter={() => {
-                  setHighlighted(instance.id);
-                }}
-                onMouseLeave={() => {
-                  setHighlighted(null);
-                }}
-              >
-                <td className="px-2 py-1.5 whitespace-nowrap">
-                  <span
-                    className="mr-2 inline-block size-2.5 rounded-full"
-                    style={{ backgroundColor: instanceColor(instance.id) }}
-                    aria-hidden="true"
-                  />
-                  #{instance.id} {instance.class_name}
-                </td>
-                <td className={TD}>{instance.score.toFixed(2)}</td>
-                <td className={TD}>{fmt(m?.length_px)}</td>
-                <td className={TD}>
-                  {fmt(m?.width_max_px)} / {fmt(m?.width_mean_px)} / {fmt(m?.width_p95_px)}
-                </td>
-                <td className={TD}>{m?.area_px ?? instance.area_px}</td>
-                {hasMm && (
-                  <>
-                    <td className={TD}>{fmt(m?.length_mm)}</td>
-                    <td className={TD}>
-                      {fmt(m?.width_max_mm, 2)} / {fmt(m?.width_p95_mm, 2)}
-                    </td>
-                    <td className={TD}>{fmt(m?.area_mm2)}</td>
-                    <td className="px-2 py-1.5">
-                      <SeverityBadge severity={m?.severity} />
-                    </td>
-                  </>
-                )}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      testId="crack-table"
+      variant="compact"
+      label="Detected cracks"
+      columns={hasMm ? [...PIXEL_COLUMNS, ...MM_COLUMNS] : PIXEL_COLUMNS}
+      rows={instances}
+      rowKey={(instance) => String(instance.id)}
+      rowProps={(instance) => ({
+        'data-testid': 'crack-row',
+        className: cn(highlightedId === instance.id && 'bg-sky-50'),
+        onMouseEnter: () => {
+          setHighlighted(instance.id);
+        },
+        onMouseLeave: () => {
+          setHighlighted(null);
+        },
+      })}
+      empty={
+        <p data-testid="crack-table-empty" className="py-6 text-center text-sm text-slate-500">
+          No cracks at these thresholds. Lower the confidence to see weaker detections.
+        </p>
+      }
+    />
   );
 }

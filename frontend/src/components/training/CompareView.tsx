@@ -7,6 +7,7 @@ import {
 } from '@/components/charts/LossCurveChart';
 import { Card } from '@/components/common/Card';
 import { Loader } from '@/components/common/Loader';
+import { Table, type Column } from '@/components/common/Table';
 import { useComparison } from '@/hooks/useTraining';
 import { errorMessage } from '@/services/errors';
 import type { CompareResponse } from '@/services/training.service';
@@ -51,59 +52,76 @@ function rowsOf(comparison: CompareResponse, metric: string): CurveRow[] {
   return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
 }
 
+type ComparedRun = CompareResponse['sessions'][number];
+
+function summaryColumns(comparison: CompareResponse): Column<ComparedRun>[] {
+  const colorOf = (run: ComparedRun) =>
+    PALETTE[comparison.sessions.indexOf(run) % PALETTE.length] ?? PALETTE[0];
+  return [
+    {
+      key: 'run',
+      header: 'Run',
+      cell: (run) => (
+        <span className="inline-flex items-center gap-2">
+          <span
+            className="h-0.5 w-4 rounded"
+            style={{ backgroundColor: colorOf(run) }}
+            aria-hidden="true"
+          />
+          <span className="font-medium text-slate-900">{run.session.name}</span>
+        </span>
+      ),
+    },
+    {
+      key: 'model',
+      header: 'Model',
+      className: 'font-mono text-xs whitespace-nowrap',
+      cell: ({ session }) => session.model_arch,
+    },
+    {
+      key: 'status',
+      header: 'Status',
+      cell: ({ session }) => <StatusBadge status={session.status} />,
+    },
+    {
+      key: 'epochs',
+      header: 'Epochs',
+      className: 'tabular-nums',
+      cell: ({ session }) => `${session.current_epoch} / ${session.total_epochs}`,
+    },
+    {
+      key: 'size',
+      header: 'Image / batch',
+      className: 'tabular-nums',
+      cell: ({ session }) => `${session.image_size ?? '—'} px / ${session.batch_size ?? '—'}`,
+    },
+    {
+      key: 'best',
+      header: 'Best mask mAP50-95',
+      className: 'font-medium tabular-nums',
+      cell: ({ session }) => (
+        <>
+          {formatMetric(session.best_metric)}
+          {session.best_epoch !== null && (
+            <span className="ml-1 text-xs font-normal text-slate-500">
+              (epoch {session.best_epoch})
+            </span>
+          )}
+        </>
+      ),
+    },
+  ];
+}
+
 function Summary({ comparison }: { comparison: CompareResponse }) {
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm" aria-label="Compared runs">
-        <thead className="text-xs text-slate-500">
-          <tr>
-            {['Run', 'Model', 'Status', 'Epochs', 'Image / batch', 'Best mask mAP50-95'].map(
-              (header) => (
-                <th key={header} scope="col" className="py-2 pr-4 font-medium">
-                  {header}
-                </th>
-              ),
-            )}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {comparison.sessions.map(({ session }, index) => (
-            <tr key={session.id}>
-              <td className="py-2 pr-4">
-                <span className="inline-flex items-center gap-2">
-                  <span
-                    className="h-0.5 w-4 rounded"
-                    style={{ backgroundColor: PALETTE[index % PALETTE.length] }}
-                    aria-hidden="true"
-                  />
-                  <span className="font-medium text-slate-900">{session.name}</span>
-                </span>
-              </td>
-              <td className="py-2 pr-4 font-mono text-xs whitespace-nowrap">
-                {session.model_arch}
-              </td>
-              <td className="py-2 pr-4">
-                <StatusBadge status={session.status} />
-              </td>
-              <td className="py-2 pr-4 tabular-nums">
-                {session.current_epoch} / {session.total_epochs}
-              </td>
-              <td className="py-2 pr-4 tabular-nums">
-                {session.image_size ?? '—'} px / {session.batch_size ?? '—'}
-              </td>
-              <td className="py-2 pr-4 font-medium tabular-nums">
-                {formatMetric(session.best_metric)}
-                {session.best_epoch !== null && (
-                  <span className="ml-1 text-xs font-normal text-slate-500">
-                    (epoch {session.best_epoch})
-                  </span>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      label="Compared runs"
+      variant="compact"
+      columns={summaryColumns(comparison)}
+      rows={comparison.sessions}
+      rowKey={(run) => run.session.id}
+    />
   );
 }
 

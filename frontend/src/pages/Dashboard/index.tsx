@@ -23,6 +23,7 @@ import {
 import { Card } from '@/components/common/Card';
 import { Loader } from '@/components/common/Loader';
 import { PageHeader } from '@/components/common/PageHeader';
+import { Table, type Column } from '@/components/common/Table';
 import { GPUMonitor } from '@/components/gpu/GPUMonitor';
 import {
   useDashboardSummary,
@@ -33,7 +34,12 @@ import {
 } from '@/hooks/useMonitoring';
 import { backendStatusOf, useHealth } from '@/hooks/useSystem';
 import { errorMessage } from '@/services/errors';
-import type { DashboardSummary, SystemIssue, SystemStatus } from '@/services/monitoring.service';
+import type {
+  DashboardSummary,
+  SystemIssue,
+  SystemStatus,
+  TrainingHistoryItem,
+} from '@/services/monitoring.service';
 import { mergeHistory, useGpuStore } from '@/store/gpuStore';
 import { cn } from '@/utils/cn';
 
@@ -204,6 +210,35 @@ function formatMetric(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : value.toFixed(3);
 }
 
+const RECENT_COLUMNS: Column<TrainingHistoryItem>[] = [
+  {
+    key: 'run',
+    header: 'Run',
+    className: 'max-w-0',
+    cell: (run) => (
+      <>
+        <p className="truncate font-medium text-slate-900">{run.name}</p>
+        <p className="truncate text-xs text-slate-500">
+          {run.model_arch} · epoch {run.current_epoch}/{run.total_epochs}
+        </p>
+      </>
+    ),
+  },
+  {
+    key: 'status',
+    header: 'Status',
+    className: 'text-xs text-slate-700 capitalize',
+    cell: (run) => run.status,
+  },
+  {
+    key: 'best',
+    header: 'Best',
+    align: 'right',
+    className: 'font-mono text-xs text-slate-900',
+    cell: (run) => formatMetric(run.best_metric),
+  },
+];
+
 function RecentTrainings() {
   const history = useTrainingHistory(5);
   return (
@@ -217,41 +252,21 @@ function RecentTrainings() {
     >
       {history.isPending && <Loader label="Loading…" />}
       {history.isError && <p className="text-sm text-red-700">{errorMessage(history.error)}</p>}
-      {history.data?.length === 0 && (
-        <p className="text-sm text-slate-500">No training runs yet. Start one under Training.</p>
-      )}
-      {history.data && history.data.length > 0 && (
-        <table className="w-full text-left text-sm" data-testid="recent-trainings">
-          <thead>
-            <tr className="text-xs text-slate-500">
-              <th scope="col" className="pb-2 font-medium">
-                Run
-              </th>
-              <th scope="col" className="pb-2 font-medium">
-                Status
-              </th>
-              <th scope="col" className="pb-2 text-right font-medium">
-                Best
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {history.data.map((run) => (
-              <tr key={run.id}>
-                <td className="max-w-0 py-2 pr-2">
-                  <p className="truncate font-medium text-slate-900">{run.name}</p>
-                  <p className="truncate text-xs text-slate-500">
-                    {run.model_arch} · epoch {run.current_epoch}/{run.total_epochs}
-                  </p>
-                </td>
-                <td className="py-2 pr-2 text-xs text-slate-700 capitalize">{run.status}</td>
-                <td className="py-2 text-right font-mono text-xs text-slate-900">
-                  {formatMetric(run.best_metric)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {history.data && (
+        <Table
+          testId="recent-trainings"
+          label="Recent trainings"
+          variant="compact"
+          className="[&_thead]:border-0"
+          columns={RECENT_COLUMNS}
+          rows={history.data}
+          rowKey={(run) => run.id}
+          empty={
+            <p className="text-sm text-slate-500">
+              No training runs yet. Start one under Training.
+            </p>
+          }
+        />
       )}
     </Card>
   );

@@ -10,6 +10,7 @@ import { Card } from '@/components/common/Card';
 import { MonitoringSettingsForm } from '@/components/gpu/MonitoringSettingsForm';
 import { Loader } from '@/components/common/Loader';
 import { PageHeader } from '@/components/common/PageHeader';
+import { Table, type Column } from '@/components/common/Table';
 import { useSession } from '@/hooks/useAuth';
 import { useSystemInfo } from '@/hooks/useSystem';
 import { errorMessage } from '@/services/errors';
@@ -44,38 +45,36 @@ function SystemInfoList({ info }: { info: SystemInfo }) {
   );
 }
 
+type PackageName = keyof PackageVersions;
+
 function PackageTable({ packages }: { packages: PackageVersions }) {
-  const names = Object.keys(PACKAGE_LABELS) as (keyof PackageVersions)[];
+  const columns: Column<PackageName>[] = [
+    {
+      key: 'package',
+      header: 'Package',
+      className: 'text-slate-700',
+      cell: (name) => PACKAGE_LABELS[name],
+    },
+    {
+      key: 'version',
+      header: 'Version',
+      cell: (name) => {
+        const version = packages[name];
+        return version ? (
+          <span className="font-mono text-slate-900">{version}</span>
+        ) : (
+          <span className="text-slate-400">not installed</span>
+        );
+      },
+    },
+  ];
   return (
-    <table className="w-full text-left text-sm">
-      <thead>
-        <tr className="text-xs tracking-wide text-slate-500 uppercase">
-          <th scope="col" className="pb-2 font-medium">
-            Package
-          </th>
-          <th scope="col" className="pb-2 font-medium">
-            Version
-          </th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
-        {names.map((name) => {
-          const version = packages[name];
-          return (
-            <tr key={name}>
-              <td className="py-2.5 text-slate-700">{PACKAGE_LABELS[name]}</td>
-              <td className="py-2.5">
-                {version ? (
-                  <span className="font-mono text-slate-900">{version}</span>
-                ) : (
-                  <span className="text-slate-400">not installed</span>
-                )}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <Table
+      label="Installed packages"
+      columns={columns}
+      rows={Object.keys(PACKAGE_LABELS) as PackageName[]}
+      rowKey={(name) => name}
+    />
   );
 }
 
