@@ -8,14 +8,14 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic.json_schema import JsonDict
 
-DatasetStatus = Literal["queued", "downloading", "extracting", "processing", "validating", "ready", "failed"]
+from app.schemas.common import DatasetStatusValue, JobStatusValue
+
 DatasetSource = Literal["upload", "roboflow", "demo", "derived"]
 DatasetFormat = Literal["yolo-seg", "coco"]
 SplitName = Literal["train", "val", "test"]
 ValidationStatus = Literal["passed", "warnings", "errors"]
 IssueSeverity = Literal["error", "warning"]
 RoboflowExportFormat = Literal["yolov8", "yolov9", "yolov11", "yolov12", "coco-segmentation", "coco"]
-JobStatus = Literal["queued", "running", "completed", "failed", "stopped", "cancelled", "interrupted"]
 
 SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$"
 API_KEY_MAX_LENGTH = 200
@@ -127,7 +127,7 @@ class Dataset(BaseModel):
         "CLAHE parameters"
     )
     format: DatasetFormat | None = Field(description="Format it was imported from (stored as YOLO-seg)")
-    status: DatasetStatus
+    status: DatasetStatusValue
     progress: float = Field(ge=0, le=1)
     message: str | None = Field(description="What the import is doing now")
     error: str | None = Field(description="Why it failed (status failed)")
@@ -170,7 +170,7 @@ class DatasetJob(BaseModel):
 
     id: str
     kind: str
-    status: JobStatus
+    status: JobStatusValue
     progress: float
     message: str | None
     error: str | None

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-JobStatus = Literal["queued", "running", "completed", "failed", "stopped", "cancelled", "interrupted"]
+from app.schemas.common import JobStatusValue
 
 
 class JobOut(BaseModel):
     id: str
     kind: str = Field(description="e.g. model_import, model_export, model_evaluate, dataset_import, training")
     queue: str
-    status: JobStatus
+    status: JobStatusValue
     progress: float = Field(description="0..1")
     message: str | None = Field(default=None, description="Last progress message")
     error: str | None = Field(default=None, description="Why it failed (no stack trace)")
