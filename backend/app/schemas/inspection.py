@@ -298,6 +298,6 @@ class MapSettings(BaseModel):
     attribution: str | None
 
 
-class Deleted(BaseModel):
+class InspectionDeleted(BaseModel):
     id: str
     deleted: bool = True

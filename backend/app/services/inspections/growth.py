@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.db.session import session_scope
 from app.repositories import inspections as repo
-from app.schemas.inspection import Deleted, GrowthOut, GrowthRequest
+from app.schemas.inspection import GrowthOut, GrowthRequest, InspectionDeleted
 from app.services.errors import Conflict, InvalidInput, NotFound
 from app.services.inspections import scale, views
 from app.services.inspections.files import inspection_dir, relative, remove_stored, stored_file
@@ -100,7 +100,7 @@ def overlay_file(settings: Settings, growth_id: str) -> Path:
     return stored_file(settings, stored, "overlay image")
 
 
-def delete_growth(settings: Settings, growth_id: str) -> Deleted:
+def delete_growth(settings: Settings, growth_id: str) -> InspectionDeleted:
     with session_scope(settings.resolved_database_url) as db:
         growth = require_growth(db, growth_id)
         if growth.status in ("queued", "running"):
@@ -108,7 +108,7 @@ def delete_growth(settings: Settings, growth_id: str) -> Deleted:
         stored = growth.overlay_path
         repo.delete(db, growth)
     remove_stored(settings, stored)
-    return Deleted(id=growth_id)
+    return InspectionDeleted(id=growth_id)
 
 
 # -- for the job -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.db.session import session_scope
 from app.repositories import inspections as repo
-from app.schemas.inspection import Deleted, InspectionImageOut, ReportOut
+from app.schemas.inspection import InspectionDeleted, InspectionImageOut, ReportOut
 from app.services.errors import Conflict, NotFound
 from app.services.inspections import views
 from app.services.inspections.files import inspection_dir, relative, remove_stored, stored_file
@@ -74,7 +74,7 @@ def report_file(settings: Settings, report_id: str, fmt: ReportFormat) -> Report
     return ReportFile(stored_file(settings, stored, f"{fmt.upper()} report"), MEDIA_TYPES[fmt], name)
 
 
-def delete_report(settings: Settings, report_id: str) -> Deleted:
+def delete_report(settings: Settings, report_id: str) -> InspectionDeleted:
     with session_scope(settings.resolved_database_url) as db:
         report = require_report(db, report_id)
         if report.status in ("queued", "running"):
@@ -83,7 +83,7 @@ def delete_report(settings: Settings, report_id: str) -> Deleted:
         repo.delete(db, report)
     for stored in paths:
         remove_stored(settings, stored)
-    return Deleted(id=report_id)
+    return InspectionDeleted(id=report_id)
 
 
 # -- for the job -----------------------------------------------------------------------------------

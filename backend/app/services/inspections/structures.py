@@ -10,7 +10,7 @@ from app.config import Settings
 from app.db.session import session_scope
 from app.repositories import inspections as repo
 from app.schemas.inspection import (
-    Deleted,
+    InspectionDeleted,
     InspectionOut,
     MapPoint,
     MapSettings,
@@ -84,7 +84,7 @@ def update_structure(settings: Settings, structure_id: str, body: StructureUpdat
         return _structure_detail(db, structure)
 
 
-def delete_structure(settings: Settings, structure_id: str) -> Deleted:
+def delete_structure(settings: Settings, structure_id: str) -> InspectionDeleted:
     """Deletes the structure, its inspections, reports and growth results (the predictions stay)."""
     with session_scope(settings.resolved_database_url) as db:
         structure = require_structure(db, structure_id)
@@ -92,7 +92,7 @@ def delete_structure(settings: Settings, structure_id: str) -> Deleted:
         repo.delete(db, structure)
     for inspection_id in inspection_ids:
         shutil.rmtree(inspection_dir(settings, inspection_id), ignore_errors=True)
-    return Deleted(id=structure_id)
+    return InspectionDeleted(id=structure_id)
 
 
 def structure_map(settings: Settings, structure_id: str) -> StructureMap:

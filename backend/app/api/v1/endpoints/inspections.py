@@ -15,11 +15,11 @@ from app.schemas.common import ErrorResponse
 from app.schemas.inspection import (
     AddedImages,
     AddPredictions,
-    Deleted,
     GrowthOut,
     GrowthRequest,
     ImageUpdate,
     InspectionCreate,
+    InspectionDeleted,
     InspectionDetail,
     InspectionImageOut,
     InspectionOut,
@@ -74,8 +74,8 @@ def update_structure(settings: SettingsDep, structure_id: Id, body: StructureUpd
     return structures.update_structure(settings, structure_id, body)
 
 
-@router.delete("/structures/{structure_id}", response_model=Deleted, responses=ERRORS)
-def delete_structure(settings: SettingsDep, structure_id: Id) -> Deleted:
+@router.delete("/structures/{structure_id}", response_model=InspectionDeleted, responses=ERRORS)
+def delete_structure(settings: SettingsDep, structure_id: Id) -> InspectionDeleted:
     """Deletes the structure with its inspections, reports and growth results (predictions stay)."""
     return structures.delete_structure(settings, structure_id)
 
@@ -112,8 +112,8 @@ def update_inspection(settings: SettingsDep, inspection_id: Id, body: Inspection
     return inspections.update_inspection(settings, inspection_id, body)
 
 
-@router.delete("/inspections/{inspection_id}", response_model=Deleted, responses=ERRORS)
-def delete_inspection(settings: SettingsDep, inspection_id: Id) -> Deleted:
+@router.delete("/inspections/{inspection_id}", response_model=InspectionDeleted, responses=ERRORS)
+def delete_inspection(settings: SettingsDep, inspection_id: Id) -> InspectionDeleted:
     return inspections.delete_inspection(settings, inspection_id)
 
 
@@ -178,8 +178,8 @@ def update_image(
     return inspections.update_image(settings, runner, image_id, body)
 
 
-@router.delete("/inspections/images/{image_id}", response_model=Deleted, responses=ERRORS)
-def remove_image(settings: SettingsDep, image_id: Id) -> Deleted:
+@router.delete("/inspections/images/{image_id}", response_model=InspectionDeleted, responses=ERRORS)
+def remove_image(settings: SettingsDep, image_id: Id) -> InspectionDeleted:
     """Takes the image out of its inspection (the prediction stays in the history)."""
     return inspections.remove_image(settings, image_id)
 
@@ -217,8 +217,8 @@ async def report_file(
     )
 
 
-@router.delete("/inspections/reports/{report_id}", response_model=Deleted, responses=ERRORS)
-def delete_report(settings: SettingsDep, report_id: Id) -> Deleted:
+@router.delete("/inspections/reports/{report_id}", response_model=InspectionDeleted, responses=ERRORS)
+def delete_report(settings: SettingsDep, report_id: Id) -> InspectionDeleted:
     return reports.delete_report(settings, report_id)
 
 
@@ -247,6 +247,6 @@ async def growth_overlay(settings: SettingsDep, growth_id: Id) -> FileResponse:
     return FileResponse(path, media_type="image/png")
 
 
-@router.delete("/inspections/growth/{growth_id}", response_model=Deleted, responses=ERRORS)
-def delete_growth(settings: SettingsDep, growth_id: Id) -> Deleted:
+@router.delete("/inspections/growth/{growth_id}", response_model=InspectionDeleted, responses=ERRORS)
+def delete_growth(settings: SettingsDep, growth_id: Id) -> InspectionDeleted:
     return growth.delete_growth(settings, growth_id)
