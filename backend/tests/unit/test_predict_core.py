@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,13 +19,23 @@ from PIL import Image
 from pycocotools import mask as coco_mask
 
 from app.config import Settings
+from app.core.families.registry import registered
 from app.core.prediction import cache as cache_module
 from app.core.prediction import filtering, rle
 from app.core.prediction.base import Detection
 from app.core.prediction.cache import ModelCache, ModelSpec
 from app.core.prediction.worker_process import predict_file
+from tests.fakes.toy_family import toy_family
 
 FAKE = "tests.helpers.fake_predictors:DarkPixelPredictor"
+
+
+@pytest.fixture
+def fake_family(tmp_path: Path) -> Iterator[None]:
+    """A model family "fake" whose predictor is the dark-pixel fake (no architectures)."""
+    family = replace(toy_family(tmp_path), name="fake", predictor=FAKE, architectures=lambda: ())
+    with registered(family):
+        yield
 
 
 # -- RLE ---------------------------------------------------------------------------------------------
@@ -111,9 +123,8 @@ def _spec(tmp_path: Path, name: str) -> ModelSpec:
 
 
 def test_model_cache_is_a_bounded_lru_keyed_by_file_version(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_family: None
 ) -> None:
-    monkeypatch.setitem(cache_module.PREDICTOR_CLASSES, "fake", FAKE)
     closed: list[str] = []
     original_close = cache_module.ModelCache._close
     monkeypatch.setattr(
@@ -161,8 +172,7 @@ def test_letterboxed_mask_maps_back_onto_the_original_pixels() -> None:
 # -- predict_file: EXIF orientation end to end (fake model) -----------------------------------------------
 
 
-def test_results_are_in_the_displayed_orientation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(cache_module.PREDICTOR_CLASSES, "fake", FAKE)
+def test_results_are_in_the_displayed_orientation(tmp_path: Path, fake_family: None) -> None:
     stored = np.full((100, 300, 3), 220, np.uint8)  # stored landscape, with a horizontal dark crack
     stored[48:54, 20:280] = 30
     exif = Image.Exif()
