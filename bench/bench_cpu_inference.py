@@ -127,7 +127,8 @@ def parent(args: argparse.Namespace) -> dict[str, Any]:
         from app.core.training.offline import prepare_ultralytics_env
 
         prepare_ultralytics_env(work)
-        from app.core.export.engine import ExportOptions, export_weights
+        from app.core.export.engine import ExportOptions
+        from app.core.families.ultralytics.exporter import export_weights
 
         weights = build_model(work, Path(args.weights).resolve() if args.weights else None)
         images = make_images(work, args.imgsz, args.images)

@@ -87,7 +87,8 @@ def main() -> int:
         from app.core.training.offline import prepare_ultralytics_env
 
         prepare_ultralytics_env(work)
-        from app.core.export.engine import ExportOptions, export_weights
+        from app.core.export.engine import ExportOptions
+        from app.core.families.ultralytics.exporter import export_weights
         from ultralytics import YOLO
 
         weights = bench.build_model(work, Path(args.weights).resolve() if args.weights else None)
