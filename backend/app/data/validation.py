@@ -29,7 +29,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any, Literal
@@ -46,6 +45,7 @@ from app.data.formats import (
     list_labels,
     read_data_yaml,
 )
+from app.utils.clock import utc_now
 
 Severity = Literal["error", "warning"]
 FloatArray = npt.NDArray[np.float64]
@@ -496,7 +496,7 @@ class _Validator:
             "class_names": names,
             "splits": stats,
             "totals": _merge_totals(stats, all_images, names) if stats else None,
-            "checked_at": datetime.now(UTC).isoformat(),
+            "checked_at": utc_now().isoformat(),
             "duration_s": round(time.perf_counter() - started, 3),
         }
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -24,7 +23,3 @@ class Base(DeclarativeBase):
 
 def new_id() -> str:
     return uuid.uuid4().hex
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

@@ -24,7 +24,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base, new_id, utcnow
+from app.db.base import Base, new_id
+from app.domain.status import JobStatus
+from app.utils.clock import utc_now
 
 ID = String(32)
 
@@ -34,7 +36,7 @@ def _id_column() -> Mapped[str]:
 
 
 def _created() -> Mapped[datetime]:
-    return mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    return mapped_column(DateTime(timezone=True), default=utc_now, nullable=False)
 
 
 class Dataset(Base):
@@ -45,7 +47,7 @@ class Dataset(Base):
     source: Mapped[str] = mapped_column(String(20), nullable=False)  # upload|roboflow|demo|derived
     source_ref: Mapped[str | None] = mapped_column(String(500), unique=True)  # e.g. roboflow ws/proj/v/fmt
     format: Mapped[str | None] = mapped_column(String(20))  # yolo-seg|coco
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued")
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default=JobStatus.QUEUED)
     progress: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
     message: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
@@ -62,7 +64,7 @@ class Dataset(Base):
     job_id: Mapped[str | None] = mapped_column(ID)  # the import/enhance job (jobs.id)
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
+        DateTime(timezone=True), default=utc_now, onupdate=utc_now, nullable=False
     )
 
 
@@ -76,7 +78,7 @@ class TrainingSession(Base):
     model_arch: Mapped[str] = mapped_column(String(50), nullable=False)  # e.g. yolov8n-seg
     config: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     # queued|running|completed|failed|stopped|interrupted|cancelled
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued", index=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default=JobStatus.QUEUED, index=True)
     current_epoch: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     total_epochs: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     progress: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
@@ -188,7 +190,7 @@ class Job(Base):
     kind: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
     queue: Mapped[str] = mapped_column(String(20), nullable=False, default="cpu", index=True)
     # queued|running|completed|failed|stopped|cancelled|interrupted
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued", index=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default=JobStatus.QUEUED, index=True)
     progress: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
     message: Mapped[str | None] = mapped_column(Text)
     params: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
@@ -211,7 +213,7 @@ class Setting(Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False
+        DateTime(timezone=True), default=utc_now, onupdate=utc_now, nullable=False
     )
 
 
@@ -256,7 +258,7 @@ class ModelExport(Base):
     format: Mapped[str] = mapped_column(String(20), nullable=False)
     options: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     # queued|running|completed|failed|stopped|cancelled|interrupted
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued")
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default=JobStatus.QUEUED)
     job_id: Mapped[str | None] = mapped_column(ID, index=True)
     path: Mapped[str | None] = mapped_column(String(500))  # relative to data_dir: a file or a folder
     size_bytes: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
@@ -280,7 +282,7 @@ class ModelEvaluation(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)  # imgsz, conf, iou
     metrics: Mapped[dict[str, float]] = mapped_column(JSON, nullable=False, default=dict)
     per_class: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued")
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default=JobStatus.QUEUED)
     job_id: Mapped[str | None] = mapped_column(ID, index=True)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = _created()
@@ -396,7 +398,7 @@ class InspectionImage(Base):
         String(10), nullable=False, default="auto"
     )  # auto|marker|exif|manual
     manual_mm_per_px: Mapped[float | None] = mapped_column(Float)
-    analysis_status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued")
+    analysis_status: Mapped[str] = mapped_column(String(20), nullable=False, default=JobStatus.QUEUED)
     analysis_job_id: Mapped[str | None] = mapped_column(ID)
     analysis_error: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)  # optimistic lock
@@ -412,7 +414,7 @@ class InspectionReport(Base):
     inspection_id: Mapped[str] = mapped_column(
         ID, ForeignKey("inspections.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued")
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default=JobStatus.QUEUED)
     job_id: Mapped[str | None] = mapped_column(ID)
     pdf_path: Mapped[str | None] = mapped_column(String(500))  # relative to data_dir
     html_path: Mapped[str | None] = mapped_column(String(500))
@@ -437,7 +439,7 @@ class GrowthComparison(Base):
     new_image_id: Mapped[str] = mapped_column(
         ID, ForeignKey("inspection_images.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="queued")
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default=JobStatus.QUEUED)
     job_id: Mapped[str | None] = mapped_column(ID)
     quality: Mapped[float | None] = mapped_column(Float)  # registration quality 0..1
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -29,13 +29,14 @@ from typing import Any, ClassVar
 from celery import Celery
 
 from app.config import Settings
-from app.db.base import utcnow
 from app.db.session import session_scope
 from app.db.tables import Job
+from app.domain.status import JobStatus
 from app.jobs.live import SLOT_KEY_PREFIX, SLOTS_CHANNEL, install_event_publisher, redis_client
 from app.jobs.registry import get_kind
 from app.jobs.storage import StorageError, verify_job_inputs
 from app.jobs.worker import SETTINGS_ENV, WORKER_NAME_ENV
+from app.utils.clock import utc_now
 from app.utils.logger import configure_logging
 from app.utils.process import die_with_parent
 
@@ -179,11 +180,11 @@ class SlotRuntime:
                 return self._run_child(job_id, worker)
             except StorageError as exc:
                 fail_job(self.settings, job_id, f"Worker {self.spec.name}: {exc}")
-                return "failed"
+                return JobStatus.FAILED
             except Exception as exc:  # e.g. the database went away: say so rather than wait for the timeout
                 log.exception("slot %s: job %s could not run", self.spec.name, job_id)
                 fail_job(self.settings, job_id, f"Worker {self.spec.name} could not run the job: {exc}")
-                return "failed"
+                return JobStatus.FAILED
         finally:
             self.job_id = None
             try:
@@ -218,7 +219,7 @@ def _still_ours(settings: Settings, job_id: str, worker: str) -> bool:
     """The API claimed the job for this slot and nothing has finished it since (cancel, lost, ...)."""
     with session_scope(settings.resolved_database_url) as db:
         job = db.get(Job, job_id)
-        return job is not None and job.status == "running" and job.worker == worker
+        return job is not None and job.status == JobStatus.RUNNING and job.worker == worker
 
 
 def fail_job(settings: Settings, job_id: str, reason: str) -> None:
@@ -227,9 +228,9 @@ def fail_job(settings: Settings, job_id: str, reason: str) -> None:
 
     with session_scope(settings.resolved_database_url) as db:
         job = db.get(Job, job_id)
-        if job is None or job.status != "running":
+        if job is None or job.status != JobStatus.RUNNING:
             return
-        job.status, job.finished_at, job.error = "failed", utcnow(), reason[:4000]
+        job.status, job.finished_at, job.error = JobStatus.FAILED, utc_now(), reason[:4000]
         snapshot = snapshot_of(job)
     log.error("job %s: %s", job_id, reason)
     call_on_lost(settings, snapshot, reason, interrupted=False)

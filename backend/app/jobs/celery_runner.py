@@ -27,9 +27,9 @@ from typing import Any
 from sqlalchemy import select, update
 
 from app.config import Settings
-from app.db.base import utcnow
 from app.db.session import session_scope
 from app.db.tables import Job
+from app.domain.status import JobStatus
 from app.jobs.celery_app import TASK_NAME, WORKER_PREFIX, create_celery, job_worker_name, slot_queue
 from app.jobs.live import (
     DISPATCH_LOCK_KEY,
@@ -46,6 +46,7 @@ from app.jobs.live import (
 from app.jobs.runner import DatabaseQueueRunner, LocalRunner, call_on_lost, snapshot_of
 from app.jobs.storage import ensure_storage_marker
 from app.services.ports import QueueHealth
+from app.utils.clock import utc_now
 
 log = logging.getLogger("app.jobs.celery_runner")
 
@@ -168,7 +169,7 @@ class CeleryRunner(DatabaseQueueRunner):
     def _running_celery_jobs(self) -> list[Job]:
         with session_scope(self.settings.resolved_database_url) as db:
             jobs = db.scalars(
-                select(Job).where(Job.status == "running", Job.worker.like(WORKER_PREFIX + "%"))
+                select(Job).where(Job.status == JobStatus.RUNNING, Job.worker.like(WORKER_PREFIX + "%"))
             ).all()
             for job in jobs:
                 db.expunge(job)
@@ -177,7 +178,7 @@ class CeleryRunner(DatabaseQueueRunner):
     def interrupt_lost(self, slots: dict[str, dict[str, Any]]) -> list[str]:
         """Running jobs whose slot went silent become interrupted; returns their ids."""
         timeout = self.settings.worker_heartbeat_timeout_s
-        cutoff = utcnow() - timedelta(seconds=timeout)
+        cutoff = utc_now() - timedelta(seconds=timeout)
         lost: list[str] = []
         for job in self._running_celery_jobs():
             slot = (job.worker or "")[len(WORKER_PREFIX) :]
@@ -200,9 +201,9 @@ class CeleryRunner(DatabaseQueueRunner):
     def _mark_interrupted(self, job_id: str, reason: str) -> bool:
         with session_scope(self.settings.resolved_database_url) as db:
             job = db.get(Job, job_id)
-            if job is None or job.status != "running":
+            if job is None or job.status != JobStatus.RUNNING:
                 return False
-            job.status, job.finished_at, job.stop_requested = "interrupted", utcnow(), True
+            job.status, job.finished_at, job.stop_requested = JobStatus.INTERRUPTED, utc_now(), True
             job.error = f"Interrupted: {reason}."
             snapshot = snapshot_of(job)
         log.warning("job %s: %s", job_id, reason)
@@ -221,7 +222,7 @@ class CeleryRunner(DatabaseQueueRunner):
             with session_scope(self.settings.resolved_database_url) as db:
                 next_ids = db.scalars(
                     select(Job.id)
-                    .where(Job.status == "queued", Job.queue == queue)
+                    .where(Job.status == JobStatus.QUEUED, Job.queue == queue)
                     .order_by(Job.created_at, Job.id)
                     .limit(len(names))
                 ).all()
@@ -232,12 +233,14 @@ class CeleryRunner(DatabaseQueueRunner):
         return sent
 
     def _claim(self, job_id: str, slot: str) -> bool:
-        now = utcnow()
+        now = utc_now()
         with session_scope(self.settings.resolved_database_url) as db:
             result = db.execute(
                 update(Job)
-                .where(Job.id == job_id, Job.status == "queued")
-                .values(status="running", worker=job_worker_name(slot), started_at=now, heartbeat_at=now)
+                .where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+                .values(
+                    status=JobStatus.RUNNING, worker=job_worker_name(slot), started_at=now, heartbeat_at=now
+                )
             )
         return bool(getattr(result, "rowcount", 0))
 
@@ -248,8 +251,10 @@ class CeleryRunner(DatabaseQueueRunner):
             with session_scope(self.settings.resolved_database_url) as db:  # back in the queue
                 db.execute(
                     update(Job)
-                    .where(Job.id == job_id, Job.status == "running", Job.worker == job_worker_name(slot))
-                    .values(status="queued", worker=None, started_at=None, heartbeat_at=None)
+                    .where(
+                        Job.id == job_id, Job.status == JobStatus.RUNNING, Job.worker == job_worker_name(slot)
+                    )
+                    .values(status=JobStatus.QUEUED, worker=None, started_at=None, heartbeat_at=None)
                 )
             raise
         log.info("job %s -> slot %s", job_id, slot)

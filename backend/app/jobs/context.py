@@ -6,9 +6,9 @@ import logging
 import time
 
 from app.config import Settings
-from app.db.base import utcnow
 from app.db.session import session_scope
 from app.db.tables import Job
+from app.utils.clock import utc_now
 
 
 class JobStopped(Exception):
@@ -41,7 +41,7 @@ class JobContext:
             job = db.get(Job, self.job_id)
             if job is not None:
                 job.progress = max(0.0, min(1.0, fraction))
-                job.heartbeat_at = utcnow()
+                job.heartbeat_at = utc_now()
                 if message is not None:
                     job.message = message[:2000]
 

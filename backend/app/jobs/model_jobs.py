@@ -16,14 +16,16 @@ from typing import Any, cast
 from sqlalchemy import update
 
 from app.config import Settings
-from app.db.base import new_id, utcnow
+from app.db.base import new_id
 from app.db.session import session_scope
 from app.db.tables import Model, ModelEvaluation, ModelExport
+from app.domain.status import FINISHED_STATUSES, JobStatus
 from app.jobs.context import JobContext, JobStopped
 from app.jobs.registry import JobSnapshot, job_handler
 from app.repositories import models as repo
 from app.services.models.common import data_path, export_dir, model_dir, relative_to_data, slug, weights_path
 from app.services.models.evaluation import resolve_eval_split
+from app.utils.clock import utc_now
 
 
 def _prepare_ultralytics(settings: Settings) -> None:
@@ -122,8 +124,8 @@ def import_model(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
 def _set_row(
     settings: Settings, table: type[ModelExport] | type[ModelEvaluation], row_id: str, **values: Any
 ) -> None:
-    if values.get("status") in ("completed", "failed", "stopped", "interrupted", "cancelled"):
-        values["finished_at"] = utcnow()
+    if values.get("status") in FINISHED_STATUSES:
+        values["finished_at"] = utc_now()
     with session_scope(settings.resolved_database_url) as db:
         db.execute(update(table).where(table.id == row_id).values(**values))
 
@@ -132,7 +134,7 @@ def _lost_hook(table: type[ModelExport] | type[ModelEvaluation], key: str) -> An
     def hook(settings: Settings, job: JobSnapshot, reason: str, interrupted: bool) -> None:
         row_id = job.params.get(key)
         if isinstance(row_id, str):
-            status = "interrupted" if interrupted else "failed"
+            status = JobStatus.INTERRUPTED if interrupted else JobStatus.FAILED
             _set_row(settings, table, row_id, status=status, error=f"The job ended early: {reason}")
 
     return hook
@@ -143,14 +145,14 @@ def _run_tracked(
 ) -> dict[str, Any]:
     """Runs `work()` with the row marked running, then completed/failed/stopped with the reason."""
     settings = ctx.settings
-    _set_row(settings, table, row_id, status="running", job_id=ctx.job_id)
+    _set_row(settings, table, row_id, status=JobStatus.RUNNING, job_id=ctx.job_id)
     try:
         result: dict[str, Any] = work()
     except JobStopped:
-        _set_row(settings, table, row_id, status="stopped", error="Stopped at the user's request")
+        _set_row(settings, table, row_id, status=JobStatus.STOPPED, error="Stopped at the user's request")
         raise
     except BaseException as exc:
-        _set_row(settings, table, row_id, status="failed", error=_user_message(exc))
+        _set_row(settings, table, row_id, status=JobStatus.FAILED, error=_user_message(exc))
         raise
     return result
 
@@ -218,7 +220,7 @@ def _evaluate(ctx: JobContext, evaluation_id: str) -> dict[str, Any]:
         settings,
         ModelEvaluation,
         evaluation_id,
-        status="completed",
+        status=JobStatus.COMPLETED,
         metrics=outcome.metrics,
         per_class=outcome.per_class,
         error=None,
@@ -270,6 +272,14 @@ def _export(ctx: JobContext, export_id: str) -> dict[str, Any]:
         raise
     size = path_size(produced)
     relative = relative_to_data(settings, produced)
-    _set_row(settings, ModelExport, export_id, status="completed", path=relative, size_bytes=size, error=None)
+    _set_row(
+        settings,
+        ModelExport,
+        export_id,
+        status=JobStatus.COMPLETED,
+        path=relative,
+        size_bytes=size,
+        error=None,
+    )
     ctx.progress(1.0, f"Exported to {spec.title}: {produced.name} ({size} bytes)", force=True)
     return {"export_id": export_id, "format": spec.name, "path": relative, "size_bytes": size}

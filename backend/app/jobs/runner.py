@@ -21,17 +21,18 @@ from sqlalchemy import select, update
 
 from app.config import Settings
 from app.core.hardware import gpu_count
-from app.db.base import utcnow
 from app.db.session import session_scope
 from app.db.tables import Job
+from app.domain.status import FINISHED_STATUSES, JobStatus
 from app.jobs.registry import JobSnapshot, get_kind
 from app.jobs.worker import SETTINGS_ENV, execute_job
 from app.services.ports import JobRunner as ServiceJobRunner
 from app.services.ports import QueueHealth
+from app.utils.clock import utc_now
 from app.utils.process import describe_exit
 
 log = logging.getLogger("app.jobs.runner")
-FINISHED = ("completed", "failed", "stopped", "cancelled", "interrupted")
+FINISHED = FINISHED_STATUSES
 LOG_TAIL_LINES = 20
 
 
@@ -94,7 +95,9 @@ def submit_job(
     """Queues a job in the database; whichever runner serves this database starts it."""
     job_kind = get_kind(kind)
     with session_scope(settings.resolved_database_url) as db:
-        job = Job(kind=kind, queue=job_kind.queue, params=params, subject_id=subject_id, status="queued")
+        job = Job(
+            kind=kind, queue=job_kind.queue, params=params, subject_id=subject_id, status=JobStatus.QUEUED
+        )
         db.add(job)
         db.flush()
         return job.id
@@ -107,8 +110,8 @@ def request_stop(settings: Settings, job_id: str) -> None:
         if job is None or job.status in FINISHED:
             return
         job.stop_requested = True
-        if job.status == "queued":
-            job.status, job.finished_at = "cancelled", utcnow()
+        if job.status == JobStatus.QUEUED:
+            job.status, job.finished_at = JobStatus.CANCELLED, utc_now()
 
 
 @dataclass
@@ -154,8 +157,8 @@ class DatabaseQueueRunner:
         with session_scope(self.settings.resolved_database_url) as db:
             result = db.execute(
                 update(Job)
-                .where(Job.id == job_id, Job.status == "queued")
-                .values(status="cancelled", stop_requested=True, finished_at=utcnow())
+                .where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+                .values(status=JobStatus.CANCELLED, stop_requested=True, finished_at=utc_now())
             )
         return bool(getattr(result, "rowcount", 0))
 
@@ -206,11 +209,13 @@ class LocalRunner(DatabaseQueueRunner):
     def recover(self) -> None:
         """After a (re)start: jobs left `running` by a previous server are interrupted."""
         with session_scope(self.settings.resolved_database_url) as db:
-            stale = db.scalars(select(Job).where(Job.status == "running", Job.worker.like("local:%"))).all()
+            stale = db.scalars(
+                select(Job).where(Job.status == JobStatus.RUNNING, Job.worker.like("local:%"))
+            ).all()
             stale = [job for job in stale if job.id not in self._running]
             for job in stale:
                 _kill_orphan(job.worker)
-                job.status, job.finished_at = "interrupted", utcnow()
+                job.status, job.finished_at = JobStatus.INTERRUPTED, utc_now()
                 job.error = "The server stopped while this job was running."
             snapshots = [_snapshot(job) for job in stale]
         for snapshot in snapshots:
@@ -237,7 +242,7 @@ class LocalRunner(DatabaseQueueRunner):
             with session_scope(self.settings.resolved_database_url) as db:
                 next_ids = db.scalars(
                     select(Job.id)
-                    .where(Job.status == "queued", Job.queue == queue)
+                    .where(Job.status == JobStatus.QUEUED, Job.queue == queue)
                     .order_by(Job.created_at, Job.id)
                     .limit(free)
                 ).all()
@@ -260,8 +265,8 @@ class LocalRunner(DatabaseQueueRunner):
         with session_scope(self.settings.resolved_database_url) as db:  # only if nobody cancelled it since
             db.execute(
                 update(Job)
-                .where(Job.id == job_id, Job.status == "queued")
-                .values(status="running", worker=f"local:{process.pid}", started_at=utcnow())
+                .where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+                .values(status=JobStatus.RUNNING, worker=f"local:{process.pid}", started_at=utc_now())
             )
         self._running[job_id] = _Running(job_id, queue, process, path)
         log.info("started job %s (queue %s) in process %s", job_id, queue, process.pid)
@@ -282,7 +287,7 @@ class LocalRunner(DatabaseQueueRunner):
                 return
             reason = describe_exit(returncode)
             tail = _log_tail(log_path)
-            job.status, job.finished_at = "failed", utcnow()
+            job.status, job.finished_at = JobStatus.FAILED, utc_now()
             job.error = f"{reason}." + (f"\nLast log lines:\n{tail}" if tail else "")
             snapshot = _snapshot(job)
         log.warning("job %s: %s", job_id, reason)

@@ -18,9 +18,10 @@ from typing import Any
 from sqlalchemy import select
 
 from app.config import Settings
-from app.db.base import utcnow
 from app.db.session import session_scope
 from app.db.tables import Checkpoint, Dataset, Job, Model, ModelEvaluation, Setting, TrainingSession
+from app.domain.status import DatasetStatus
+from app.utils.clock import utc_now
 
 log = logging.getLogger("app.jobs.storage")
 
@@ -55,7 +56,7 @@ def ensure_storage_marker(settings: Settings) -> dict[str, Any]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         marker.write_text(json.dumps(identity), encoding="utf-8")
         with session_scope(settings.resolved_database_url) as db:
-            db.merge(Setting(key=SETTING_KEY, value=identity, updated_at=utcnow()))
+            db.merge(Setting(key=SETTING_KEY, value=identity, updated_at=utc_now()))
         log.info("Shared storage %s recorded (%s)", identity["id"], marker)
         return identity
     try:
@@ -117,7 +118,7 @@ def _require_file(settings: Settings, path: Path, what: str, size_bytes: int | N
 
 
 def _check_dataset(settings: Settings, dataset: Dataset | None) -> None:
-    if dataset is None or dataset.status != "ready" or not dataset.path:
+    if dataset is None or dataset.status != DatasetStatus.READY or not dataset.path:
         return  # the job itself reports a missing or unready dataset
     root = settings.datasets_dir / dataset.path
     _require_file(settings, root / "data.yaml", f"Dataset '{dataset.name}': data.yaml")

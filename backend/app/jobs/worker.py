@@ -15,17 +15,17 @@ import traceback
 from sqlalchemy import select, update
 
 from app.config import Settings
-from app.db.base import utcnow
 from app.db.session import session_scope
 from app.db.tables import Job
+from app.domain.status import FINISHED_STATUSES, JobStatus
 from app.jobs.context import JobContext, JobStopped
 from app.jobs.registry import get_kind
+from app.utils.clock import utc_now
 from app.utils.logger import configure_logging
 from app.utils.process import die_with_parent
 
 SETTINGS_ENV = "CRACKDET_WORKER_SETTINGS"
 WORKER_NAME_ENV = "CRACKDET_JOB_WORKER_NAME"  # set by a celery slot: "celery:<slot>"
-FINISHED_STATUSES = ("completed", "failed", "stopped", "cancelled", "interrupted")
 log = logging.getLogger("app.jobs.worker")
 
 
@@ -35,7 +35,7 @@ def _heartbeat(settings: Settings, job_id: str, stop: threading.Event) -> None:
             with session_scope(settings.resolved_database_url) as db:
                 job = db.get(Job, job_id)
                 if job is not None:
-                    job.heartbeat_at = utcnow()
+                    job.heartbeat_at = utc_now()
         except Exception:  # a missed heartbeat is not fatal
             log.warning("heartbeat failed", exc_info=True)
 
@@ -47,7 +47,7 @@ def _finish(settings: Settings, job_id: str, **fields: object) -> None:
             return
         for name, value in fields.items():
             setattr(job, name, value)
-        job.finished_at = utcnow()
+        job.finished_at = utc_now()
 
 
 def execute_job(settings: Settings, job_id: str, worker: str) -> str:
@@ -59,15 +59,15 @@ def execute_job(settings: Settings, job_id: str, worker: str) -> str:
         if job.status in FINISHED_STATUSES:  # cancelled or declared lost before this process started
             return job.status
         seen, kind_name, params = job.status, job.kind, dict(job.params)
-        now = utcnow()
+        now = utc_now()
         # Conditional writes: a cancel committed since the read above must win, not be overwritten.
-        if job.stop_requested and seen == "queued":
-            values: dict[str, object] = {"status": "cancelled", "finished_at": now}
+        if job.stop_requested and seen == JobStatus.QUEUED:
+            values: dict[str, object] = {"status": JobStatus.CANCELLED, "finished_at": now}
         else:
-            values = {"status": "running", "worker": worker, "started_at": now, "heartbeat_at": now}
+            values = {"status": JobStatus.RUNNING, "worker": worker, "started_at": now, "heartbeat_at": now}
         claim = update(Job).where(Job.id == job_id, Job.status == seen).values(**values)
         claimed = getattr(db.execute(claim), "rowcount", 0)
-    if not claimed or values["status"] == "cancelled":
+    if not claimed or values["status"] == JobStatus.CANCELLED:
         with session_scope(settings.resolved_database_url) as db:
             return str(db.scalar(select(Job.status).where(Job.id == job_id)))
 
@@ -78,16 +78,16 @@ def execute_job(settings: Settings, job_id: str, worker: str) -> str:
     try:
         result = get_kind(kind_name).function(ctx, params)
     except JobStopped as stopped:
-        _finish(settings, job_id, status="stopped", message=str(stopped))
-        return "stopped"
+        _finish(settings, job_id, status=JobStatus.STOPPED, message=str(stopped))
+        return JobStatus.STOPPED
     except BaseException as exc:
         log.error("job %s (%s) failed:\n%s", job_id, kind_name, traceback.format_exc())
-        _finish(settings, job_id, status="failed", error=f"{type(exc).__name__}: {exc}"[:4000])
-        return "failed"
+        _finish(settings, job_id, status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000])
+        return JobStatus.FAILED
     finally:
         stop_beat.set()
-    _finish(settings, job_id, status="completed", progress=1.0, result=result)
-    return "completed"
+    _finish(settings, job_id, status=JobStatus.COMPLETED, progress=1.0, result=result)
+    return JobStatus.COMPLETED
 
 
 def main() -> int:

@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.config import Settings
-from app.db.base import utcnow
 from app.db.session import check_database, session_scope
 from app.db.tables import Job
+from app.domain.status import JobStatus
 from app.jobs.celery_app import SLOT_ENV, SlotSpec, job_worker_name
 from app.jobs.live import HOSTS_CHANNEL, SLOT_KEY_PREFIX, check_redis, redis_client
 from app.jobs.storage import verify_storage
 from app.jobs.worker import SETTINGS_ENV
+from app.utils.clock import utc_now
 
 log = logging.getLogger("app.jobs.node")
 
@@ -256,8 +257,8 @@ def interrupt_jobs_of(settings: Settings, slot_names: list[str], reason: str) ->
     workers = [job_worker_name(name) for name in slot_names]
     snapshots = []
     with session_scope(settings.resolved_database_url) as db:
-        for job in db.query(Job).filter(Job.status == "running", Job.worker.in_(workers)).all():
-            job.status, job.finished_at, job.stop_requested = "interrupted", utcnow(), True
+        for job in db.query(Job).filter(Job.status == JobStatus.RUNNING, Job.worker.in_(workers)).all():
+            job.status, job.finished_at, job.stop_requested = JobStatus.INTERRUPTED, utc_now(), True
             job.error = f"Interrupted: {reason}."
             snapshots.append(snapshot_of(job))
     for snapshot in snapshots:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
 from app.db.tables import Job, Model, ModelExport, Prediction
+from app.domain.status import JobStatus
 
 # The row type services read (they never import app.db.tables themselves).
 PredictionRow = Prediction
@@ -40,7 +41,7 @@ def latest_completed_exports(db: Session, model_id: str, formats: Sequence[str])
         .where(
             ModelExport.model_id == model_id,
             ModelExport.format.in_(list(formats)),
-            ModelExport.status == "completed",
+            ModelExport.status == JobStatus.COMPLETED,
             ModelExport.path.is_not(None),
         )
         .order_by(ModelExport.created_at.desc(), ModelExport.id)

@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from app.config import Settings
-from app.db.base import utcnow
 from app.db.session import session_scope
 from app.db.tables import ApiToken, AuthSession, User
 from app.main import create_app
+from app.utils.clock import utc_now
 from tests.helpers.auth import Account, bearer, csrf, issue_token, login
 
 PUBLIC = {
@@ -127,7 +127,7 @@ def test_a_token_works_until_it_expires(
     with session_scope(auth_settings.resolved_database_url) as db:
         token = db.query(ApiToken).one()
         assert token.last_used_at is not None  # recorded on use
-        token.expires_at = utcnow() - timedelta(seconds=1)
+        token.expires_at = utc_now() - timedelta(seconds=1)
     assert auth_client.get("/api/v1/datasets", headers=bearer(secret)).status_code == 401
 
 
@@ -180,7 +180,7 @@ def test_an_expired_session_is_refused(
     login(auth_client, make_user().username)
     assert auth_client.get("/api/v1/datasets").status_code == 200
     with session_scope(auth_settings.resolved_database_url) as db:
-        db.query(AuthSession).one().expires_at = utcnow() - timedelta(seconds=1)
+        db.query(AuthSession).one().expires_at = utc_now() - timedelta(seconds=1)
     assert auth_client.get("/api/v1/datasets").status_code == 401
 
 

@@ -19,7 +19,6 @@ from app.core.monitoring.history import HistoryPoint, combine
 from app.core.monitoring.nvml import NvmlAdapter
 from app.core.monitoring.sampler import Sampler
 from app.core.monitoring.thresholds import Thresholds, ThresholdWatch
-from app.db.base import utcnow
 from app.db.session import session_scope
 from app.db.tables import Job, Model, TrainingSession
 from app.domain.status import SessionStatus
@@ -36,6 +35,7 @@ from app.jobs.storage import (
 from app.jobs.worker_node import NodeError, interrupt_jobs_of, parse_gpus, plan_slots
 from app.schemas.monitoring import GpuSample
 from app.services.monitoring_hosts import merge_worker_hosts
+from app.utils.clock import utc_now
 from tests.helpers.monitoring import FakeClock, FakeGpu, FakeNvml
 from tests.helpers.training import add_dataset
 
@@ -240,8 +240,8 @@ def _running_session_job(settings: Settings, slot: str, heartbeat_age_s: float) 
             subject_id=session.id,
             status="running",
             worker=f"celery:{slot}",
-            started_at=utcnow() - timedelta(seconds=heartbeat_age_s),
-            heartbeat_at=utcnow() - timedelta(seconds=heartbeat_age_s),
+            started_at=utc_now() - timedelta(seconds=heartbeat_age_s),
+            heartbeat_at=utc_now() - timedelta(seconds=heartbeat_age_s),
         )
         db.add(job)
         db.flush()
