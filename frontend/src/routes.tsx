@@ -5,6 +5,9 @@ import { MainLayout } from '@/components/layout/MainLayout';
 import DashboardPage from '@/pages/Dashboard';
 import DatasetDetailPage from '@/pages/DatasetDetail';
 import DatasetsPage from '@/pages/Datasets';
+import InspectionsPage from '@/pages/Inspections';
+import InspectionDetailPage from '@/pages/Inspections/InspectionDetail';
+import StructureDetailPage from '@/pages/Inspections/StructureDetail';
 import LoginPage from '@/pages/Login';
 import ModelDetailPage from '@/pages/ModelDetail';
 import ModelsPage from '@/pages/Models';
@@ -45,6 +48,9 @@ export const routes: RouteObject[] = [
         ],
       },
       { path: 'prediction', element: <PredictionPage /> },
+      { path: 'inspections', element: <InspectionsPage /> },
+      { path: 'inspections/structures/:id', element: <StructureDetailPage /> },
+      { path: 'inspections/:id', element: <InspectionDetailPage /> },
       { path: 'datasets', element: <DatasetsPage /> },
       { path: 'datasets/:id', element: <DatasetDetailPage /> },
       { path: 'models', element: <ModelsPage /> },

@@ -384,6 +384,280 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inspections/growth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Growth
+         * @description Compares an earlier and a later image of one element in a job (alignment, then crack changes).
+         */
+        post: operations["request_growth_api_v1_inspections_growth_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/growth/{growth_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Growth */
+        get: operations["get_growth_api_v1_inspections_growth__growth_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Growth */
+        delete: operations["delete_growth_api_v1_inspections_growth__growth_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/growth/{growth_id}/overlay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Growth Overlay */
+        get: operations["growth_overlay_api_v1_inspections_growth__growth_id__overlay_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/images/{image_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Image */
+        get: operations["get_image_api_v1_inspections_images__image_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove Image
+         * @description Takes the image out of its inspection (the prediction stays in the history).
+         */
+        delete: operations["remove_image_api_v1_inspections_images__image_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Image
+         * @description Element label, scale choice, manual scale, distance. `version` must be current, else 409.
+         */
+        patch: operations["update_image_api_v1_inspections_images__image_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/inspections/images/{image_id}/analyse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reanalyse Image
+         * @description Reads metadata, GPS and scale again (e.g. after the marker side changed).
+         */
+        post: operations["reanalyse_image_api_v1_inspections_images__image_id__analyse_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/map-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Map Settings
+         * @description The map's tile source (CRACKDET_MAP_TILE_URL); none: an offline blank map.
+         */
+        get: operations["map_settings_api_v1_inspections_map_settings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/reports/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Report */
+        get: operations["get_report_api_v1_inspections_reports__report_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Report */
+        delete: operations["delete_report_api_v1_inspections_reports__report_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/reports/{report_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Report File */
+        get: operations["report_file_api_v1_inspections_reports__report_id__file_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{inspection_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Inspection */
+        get: operations["get_inspection_api_v1_inspections__inspection_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete Inspection */
+        delete: operations["delete_inspection_api_v1_inspections__inspection_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Inspection */
+        patch: operations["update_inspection_api_v1_inspections__inspection_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/inspections/{inspection_id}/cracks.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cracks Csv
+         * @description One row per crack with latitude and longitude (empty without GPS) and measurements in mm.
+         */
+        get: operations["cracks_csv_api_v1_inspections__inspection_id__cracks_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{inspection_id}/cracks.geojson": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cracks Geojson
+         * @description A GeoJSON FeatureCollection: one Point per crack at its photo's position (null without GPS).
+         */
+        get: operations["cracks_geojson_api_v1_inspections__inspection_id__cracks_geojson_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{inspection_id}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Predictions
+         * @description Adds saved predictions; a job then reads each photo's metadata, GPS and scale.
+         */
+        post: operations["add_predictions_api_v1_inspections__inspection_id__images_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{inspection_id}/images/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Images
+         * @description Predicts each photo with the chosen model, adds it, then analyses metadata, GPS and scale.
+         */
+        post: operations["upload_images_api_v1_inspections__inspection_id__images_upload_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inspections/{inspection_id}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Report
+         * @description Builds the PDF and HTML report in a job; follow it with GET /inspections/reports/{id}.
+         */
+        post: operations["request_report_api_v1_inspections__inspection_id__reports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/{job_id}": {
         parameters: {
             query?: never;
@@ -937,6 +1211,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/structures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Structures */
+        get: operations["list_structures_api_v1_structures_get"];
+        put?: never;
+        /** Create Structure */
+        post: operations["create_structure_api_v1_structures_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/structures/{structure_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Structure
+         * @description The structure with its inspections over time (newest first).
+         */
+        get: operations["get_structure_api_v1_structures__structure_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Structure
+         * @description Deletes the structure with its inspections, reports and growth results (predictions stay).
+         */
+        delete: operations["delete_structure_api_v1_structures__structure_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Structure */
+        patch: operations["update_structure_api_v1_structures__structure_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/structures/{structure_id}/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create Inspection */
+        post: operations["create_inspection_api_v1_structures__structure_id__inspections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/structures/{structure_id}/map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Structure Map
+         * @description The structure's located images with their worst severity.
+         */
+        get: operations["structure_map_api_v1_structures__structure_id__map_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/system/gpu": {
         parameters: {
             query?: never;
@@ -1036,6 +1390,23 @@ export interface paths {
         get: operations["defaults_api_v1_training_defaults_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/training/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** How long a run would take on this server */
+        post: operations["estimate_api_v1_training_estimate_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1277,6 +1648,32 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AddPredictions */
+        AddPredictions: {
+            /** Distance M */
+            distance_m?: number | null;
+            /** Element Label */
+            element_label?: string | null;
+            /** Prediction Ids */
+            prediction_ids: string[];
+        };
+        /** AddedImages */
+        AddedImages: {
+            /**
+             * Failures
+             * @description image_name, error
+             */
+            failures?: {
+                [key: string]: string;
+            }[];
+            /** Images */
+            images: components["schemas"]["InspectionImageOut"][];
+            /**
+             * Job Id
+             * @description The analysis job (metadata, GPS and scale)
+             */
+            job_id: string | null;
+        };
         /** ApiToken */
         ApiToken: {
             /**
@@ -1387,9 +1784,17 @@ export interface components {
             reference_classes: number;
             /** Reference Image Size */
             reference_image_size: number;
-            /** Rfdetr Version */
+            /**
+             * Rfdetr Version
+             * @deprecated
+             * @description Kept for old clients: see `families`
+             */
             rfdetr_version?: string | null;
-            /** Ultralytics Version */
+            /**
+             * Ultralytics Version
+             * @deprecated
+             * @description Kept for old clients: see `families`
+             */
             ultralytics_version: string;
         };
         /**
@@ -1480,6 +1885,25 @@ export interface components {
              */
             file: string;
         } & components["schemas"]["PredictParams"];
+        /** Body_upload_images_api_v1_inspections__inspection_id__images_upload_post */
+        Body_upload_images_api_v1_inspections__inspection_id__images_upload_post: {
+            /**
+             * Files
+             * @description Photos (JPEG keeps its EXIF: GPS, camera)
+             */
+            files: string[];
+        } & components["schemas"]["UploadParams"];
+        /** CameraOut */
+        CameraOut: {
+            /** Captured At */
+            captured_at?: string | null;
+            /** Focal Length Mm */
+            focal_length_mm?: number | null;
+            /** Make */
+            make?: string | null;
+            /** Model */
+            model?: string | null;
+        };
         /** CheckpointOut */
         CheckpointOut: {
             /**
@@ -1569,6 +1993,60 @@ export interface components {
             /** Split */
             split: string;
         };
+        /**
+         * CrackChange
+         * @description One crack before and after. Pixel changes are in the new photo's pixels; mm when both have a scale.
+         */
+        CrackChange: {
+            /** Length Change Mm */
+            length_change_mm: number | null;
+            /** Length Change Px */
+            length_change_px: number | null;
+            /**
+             * New Id
+             * @description The crack's instance id in the new image's prediction
+             */
+            new_id: number | null;
+            /** New Length Mm */
+            new_length_mm: number | null;
+            /** New Length Px */
+            new_length_px: number | null;
+            /** New Severity */
+            new_severity: ("narrow" | "moderate" | "wide") | null;
+            /** New Width Max Mm */
+            new_width_max_mm: number | null;
+            /** New Width Max Px */
+            new_width_max_px: number | null;
+            /**
+             * Old Id
+             * @description The crack's instance id in the old image's prediction
+             */
+            old_id: number | null;
+            /** Old Length Mm */
+            old_length_mm: number | null;
+            /** Old Length Px */
+            old_length_px: number | null;
+            /** Old Severity */
+            old_severity: ("narrow" | "moderate" | "wide") | null;
+            /** Old Width Max Mm */
+            old_width_max_mm: number | null;
+            /** Old Width Max Px */
+            old_width_max_px: number | null;
+            /**
+             * Overlap
+             * @description Share of the old crack covered by the new one (matched)
+             */
+            overlap: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "matched" | "new" | "disappeared";
+            /** Width Change Mm */
+            width_change_mm: number | null;
+            /** Width Change Px */
+            width_change_px: number | null;
+        };
         /** CrackMeasurements */
         CrackMeasurements: {
             /** Area Mm2 */
@@ -1607,6 +2085,32 @@ export interface components {
             width_mean_px: number;
             /** Width P95 Mm */
             width_p95_mm?: number | null;
+            /** Width P95 Px */
+            width_p95_px: number;
+        };
+        /** CrackOut */
+        CrackOut: {
+            /** Area Mm2 */
+            area_mm2: number | null;
+            /** Area Px */
+            area_px: number;
+            /**
+             * Id
+             * @description The prediction instance's id
+             */
+            id: number;
+            /** Length Mm */
+            length_mm: number | null;
+            /** Length Px */
+            length_px: number;
+            /** Severity */
+            severity: ("narrow" | "moderate" | "wide") | null;
+            /** Width Max Mm */
+            width_max_mm: number | null;
+            /** Width Max Px */
+            width_max_px: number;
+            /** Width P95 Mm */
+            width_p95_mm: number | null;
             /** Width P95 Px */
             width_p95_px: number;
         };
@@ -2127,7 +2631,7 @@ export interface components {
             extra: string | null;
             /**
              * Framework Options
-             * @description Options per framework where they differ from `options` (e.g. RF-DETR: opset only)
+             * @description Options per framework where they differ from `options` (its own exporter's)
              */
             framework_options?: {
                 [key: string]: components["schemas"]["ExportFormatOptions"];
@@ -2373,6 +2877,8 @@ export interface components {
              * @description What a stopped run resumes from
              */
             resume_file: string;
+            /** @description Starting weights shipped with the app, usable offline (None: none) */
+            starter_weights?: components["schemas"]["StarterWeightsOut"] | null;
             /**
              * Version
              * @description Installed library version; None when not installed
@@ -2566,6 +3072,79 @@ export interface components {
              */
             status: "ok" | "warning" | "critical" | "unavailable";
         };
+        /** GrowthOut */
+        GrowthOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Element Label */
+            element_label: string | null;
+            /**
+             * Error
+             * @description Why it failed, e.g. the images could not be aligned
+             */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /** Inspection Id */
+            inspection_id: string;
+            /** Job Id */
+            job_id: string | null;
+            /** New Image Id */
+            new_image_id: string;
+            /** Old Image Id */
+            old_image_id: string;
+            /** Old Inspected On */
+            old_inspected_on: string | null;
+            /** Overlay Url */
+            overlay_url: string | null;
+            /** Progress */
+            progress: number;
+            result: components["schemas"]["GrowthResultOut"] | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed" | "stopped" | "cancelled" | "interrupted";
+        };
+        /** GrowthRequest */
+        GrowthRequest: {
+            /**
+             * New Image Id
+             * @description The later image, same structure and element label
+             */
+            new_image_id: string;
+            /**
+             * Old Image Id
+             * @description The earlier image (an earlier inspection)
+             */
+            old_image_id: string;
+        };
+        /** GrowthResultOut */
+        GrowthResultOut: {
+            /** Changes */
+            changes: components["schemas"]["CrackChange"][];
+            /** Disappeared */
+            disappeared: number;
+            /**
+             * In Mm
+             * @description Both images have a scale: changes in mm too
+             */
+            in_mm: boolean;
+            /** Matched */
+            matched: number;
+            /** New */
+            new: number;
+            /**
+             * Quality
+             * @description Registration quality 0..1
+             */
+            quality: number;
+        };
         /** HealthResponse */
         HealthResponse: {
             database: components["schemas"]["DatabaseHealth"];
@@ -2702,6 +3281,204 @@ export interface components {
             /** Worst Severity */
             worst_severity?: ("narrow" | "moderate" | "wide") | null;
         };
+        /**
+         * ImageUpdate
+         * @description A change to an image; only the fields sent change. `version` must be the one last read.
+         */
+        ImageUpdate: {
+            /**
+             * Distance M
+             * @description Changing it re-runs the analysis
+             */
+            distance_m?: number | null;
+            /** Element Label */
+            element_label?: string | null;
+            /** Manual Mm Per Px */
+            manual_mm_per_px?: number | null;
+            /** Scale Choice */
+            scale_choice?: ("auto" | "marker" | "exif" | "manual") | null;
+            /** Version */
+            version: number;
+        };
+        /** InspectionCreate */
+        InspectionCreate: {
+            /**
+             * Inspected On
+             * Format: date
+             */
+            inspected_on: string;
+            /** Inspector */
+            inspector?: string | null;
+            /**
+             * Marker Side Mm
+             * @description Overrides the structure's
+             */
+            marker_side_mm?: number | null;
+            /** Notes */
+            notes?: string | null;
+        };
+        /** InspectionDeleted */
+        InspectionDeleted: {
+            /**
+             * Deleted
+             * @default true
+             */
+            deleted: boolean;
+            /** Id */
+            id: string;
+        };
+        /** InspectionDetail */
+        InspectionDetail: {
+            /** Crack Count */
+            crack_count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Effective Marker Side Mm
+             * @description This inspection's, else the structure's
+             */
+            effective_marker_side_mm: number | null;
+            /**
+             * Growth
+             * @description Newest first
+             */
+            growth: components["schemas"]["GrowthOut"][];
+            /** Id */
+            id: string;
+            /** Image Count */
+            image_count: number;
+            /** Images */
+            images: components["schemas"]["InspectionImageOut"][];
+            /**
+             * Inspected On
+             * Format: date
+             */
+            inspected_on: string;
+            /** Inspector */
+            inspector: string | null;
+            /** Marker Side Mm */
+            marker_side_mm: number | null;
+            /** Notes */
+            notes: string | null;
+            /**
+             * Reports
+             * @description Newest first
+             */
+            reports: components["schemas"]["ReportOut"][];
+            /** Structure Id */
+            structure_id: string;
+            /** Structure Name */
+            structure_name: string;
+            /** Worst Severity */
+            worst_severity: ("narrow" | "moderate" | "wide") | null;
+        };
+        /** InspectionImageOut */
+        InspectionImageOut: {
+            /** Analysis Error */
+            analysis_error: string | null;
+            /**
+             * Analysis Status
+             * @enum {string}
+             */
+            analysis_status: "queued" | "running" | "completed" | "failed" | "stopped" | "cancelled" | "interrupted";
+            /** Annotated Url */
+            annotated_url: string;
+            camera: components["schemas"]["CameraOut"] | null;
+            /**
+             * Cracks
+             * @description Selected instances, measured with the chosen scale
+             */
+            cracks: components["schemas"]["CrackOut"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Distance M */
+            distance_m: number | null;
+            /** Element Label */
+            element_label: string | null;
+            /** Height */
+            height: number;
+            /** Id */
+            id: string;
+            /** Image Name */
+            image_name: string;
+            /** Image Url */
+            image_url: string;
+            /** Inspection Id */
+            inspection_id: string;
+            location: components["schemas"]["Location"] | null;
+            /** Max Width Mm */
+            max_width_mm: number | null;
+            /** Prediction Id */
+            prediction_id: string;
+            scale: components["schemas"]["ScaleOut"];
+            /** Total Length Mm */
+            total_length_mm: number | null;
+            /**
+             * Version
+             * @description Send it back with a change; a stale one is refused (409)
+             */
+            version: number;
+            /** Width */
+            width: number;
+            /** Worst Severity */
+            worst_severity: ("narrow" | "moderate" | "wide") | null;
+        };
+        /** InspectionOut */
+        InspectionOut: {
+            /** Crack Count */
+            crack_count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Effective Marker Side Mm
+             * @description This inspection's, else the structure's
+             */
+            effective_marker_side_mm: number | null;
+            /** Id */
+            id: string;
+            /** Image Count */
+            image_count: number;
+            /**
+             * Inspected On
+             * Format: date
+             */
+            inspected_on: string;
+            /** Inspector */
+            inspector: string | null;
+            /** Marker Side Mm */
+            marker_side_mm: number | null;
+            /** Notes */
+            notes: string | null;
+            /** Structure Id */
+            structure_id: string;
+            /** Structure Name */
+            structure_name: string;
+            /** Worst Severity */
+            worst_severity: ("narrow" | "moderate" | "wide") | null;
+        };
+        /**
+         * InspectionUpdate
+         * @description Only the fields sent change; null clears an optional one.
+         */
+        InspectionUpdate: {
+            /** Inspected On */
+            inspected_on?: string | null;
+            /** Inspector */
+            inspector?: string | null;
+            /** Marker Side Mm */
+            marker_side_mm?: number | null;
+            /** Notes */
+            notes?: string | null;
+        };
         /** JobOut */
         JobOut: {
             /**
@@ -2755,6 +3532,15 @@ export interface components {
              */
             subject_id?: string | null;
         };
+        /** Location */
+        Location: {
+            /** Altitude M */
+            altitude_m?: number | null;
+            /** Latitude */
+            latitude: number;
+            /** Longitude */
+            longitude: number;
+        };
         /** LogLine */
         LogLine: {
             /** Id */
@@ -2791,6 +3577,38 @@ export interface components {
             lines: components["schemas"]["LogLine"][];
             /** Session Id */
             session_id: string;
+        };
+        /** MapPoint */
+        MapPoint: {
+            /** Crack Count */
+            crack_count: number;
+            /** Image Id */
+            image_id: string;
+            /** Image Name */
+            image_name: string;
+            /**
+             * Inspected On
+             * Format: date
+             */
+            inspected_on: string;
+            /** Inspection Id */
+            inspection_id: string;
+            /** Latitude */
+            latitude: number;
+            /** Longitude */
+            longitude: number;
+            /** Worst Severity */
+            worst_severity: ("narrow" | "moderate" | "wide") | null;
+        };
+        /** MapSettings */
+        MapSettings: {
+            /** Attribution */
+            attribution: string | null;
+            /**
+             * Tile Url
+             * @description Leaflet tile URL template; null: offline blank map
+             */
+            tile_url: string | null;
         };
         /** ModelComparison */
         ModelComparison: {
@@ -2856,7 +3674,7 @@ export interface components {
             file_name: string;
             /**
              * Framework
-             * @description ultralytics | rfdetr
+             * @description Its model family (`families[].name` of /training/architectures)
              */
             framework: string;
             /** Id */
@@ -2999,7 +3817,7 @@ export interface components {
             family: string | null;
             /**
              * Framework
-             * @description ultralytics | rfdetr
+             * @description Its model family (`families[].name` of /training/architectures)
              */
             framework: string;
             /** Id */
@@ -3480,6 +4298,25 @@ export interface components {
             updated: number;
         };
         /**
+         * RecommendedRun
+         * @description The run that suits this server (and the dataset, when one is given), and why.
+         */
+        RecommendedRun: {
+            estimate: components["schemas"]["RunEstimateOut"];
+            /**
+             * Reason
+             * @description E.g. 'CPU only, offline: starter crack model: yolov8n-seg at 320 px'
+             */
+            reason: string;
+            /**
+             * Values
+             * @description The configuration fields the recommendation sets
+             */
+            values: {
+                [key: string]: unknown;
+            };
+        };
+        /**
          * RedisHealth
          * @description The celery runner's Redis (CRACKDET_RUNNER=celery) and the worker slots heard from.
          */
@@ -3493,6 +4330,39 @@ export interface components {
             live_slots: number;
             /** Ok */
             ok: boolean;
+        };
+        /** ReportOut */
+        ReportOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Html Url */
+            html_url: string | null;
+            /** Id */
+            id: string;
+            /** Inspection Id */
+            inspection_id: string;
+            /** Job Id */
+            job_id: string | null;
+            /** Message */
+            message: string | null;
+            /** Pdf Url */
+            pdf_url: string | null;
+            /** Progress */
+            progress: number;
+            /** Size Bytes */
+            size_bytes: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed" | "stopped" | "cancelled" | "interrupted";
         };
         /** RleMask */
         RleMask: {
@@ -3555,6 +4425,108 @@ export interface components {
         RoboflowKeyStatus: {
             /** Configured */
             configured: boolean;
+        };
+        /**
+         * RunEstimateOut
+         * @description How long a run would take on this server.
+         */
+        RunEstimateOut: {
+            /**
+             * Basis
+             * @description Where the throughput comes from (past epochs here, or a probe)
+             */
+            basis: string;
+            /** Epoch Seconds */
+            epoch_seconds: number;
+            /** Seconds */
+            seconds: number;
+            /**
+             * Throughput Gflops
+             * @description Effective training GFLOP/s used for the estimate
+             */
+            throughput_gflops: number;
+            /**
+             * Warning
+             * @description Set when the run would take over an hour
+             */
+            warning?: string | null;
+        };
+        /** RunEstimateRequest */
+        RunEstimateRequest: {
+            /** Dataset Id */
+            dataset_id?: string | null;
+            /**
+             * Device
+             * @default auto
+             */
+            device: string;
+            /** Epochs */
+            epochs: number;
+            /** Image Size */
+            image_size: number;
+            /** Model Arch */
+            model_arch: string;
+        };
+        /** ScaleCandidate */
+        ScaleCandidate: {
+            /**
+             * Detail
+             * @description How it was found (marker id and side, camera, focal length, distance)
+             */
+            detail: string;
+            /** Mm Per Px */
+            mm_per_px: number;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "marker" | "exif" | "manual";
+            /**
+             * Uncertainty Pct
+             * @description Relative uncertainty, percent
+             */
+            uncertainty_pct: number | null;
+            /**
+             * Warning
+             * @description e.g. the marker is strongly tilted
+             */
+            warning?: string | null;
+        };
+        /** ScaleOut */
+        ScaleOut: {
+            /**
+             * Auto Source
+             * @description What `auto` picks
+             */
+            auto_source: ("marker" | "exif" | "manual") | null;
+            /** Candidates */
+            candidates: components["schemas"]["ScaleCandidate"][];
+            /**
+             * Choice
+             * @enum {string}
+             */
+            choice: "auto" | "marker" | "exif" | "manual";
+            /**
+             * Conflict
+             * @description Two candidates disagree by more than 10 %: pick one
+             */
+            conflict: boolean;
+            /** Manual Mm Per Px */
+            manual_mm_per_px: number | null;
+            /**
+             * Mm Per Px
+             * @description The scale in use; null: none known (lengths in px only)
+             */
+            mm_per_px: number | null;
+            /**
+             * Notes
+             * @description Why a source gave nothing (no marker found, no EXIF, ...)
+             */
+            notes: string[];
+            /** Source */
+            source: ("marker" | "exif" | "manual") | null;
+            /** Uncertainty Pct */
+            uncertainty_pct: number | null;
         };
         /** SessionLineage */
         SessionLineage: {
@@ -3640,6 +4612,128 @@ export interface components {
             images: number;
             /** Instances */
             instances: number;
+        };
+        /** StarterWeightsOut */
+        StarterWeightsOut: {
+            /**
+             * Architecture
+             * @description The one architecture they fit
+             */
+            architecture: string;
+            /** Available */
+            available: boolean;
+            /**
+             * Image Size
+             * @description The image size they were trained at
+             */
+            image_size: number;
+            /** Label */
+            label: string;
+            /**
+             * Reference
+             * @description The `weights` value that selects them
+             */
+            reference: string;
+        };
+        /** StructureCreate */
+        StructureCreate: {
+            /** Kind */
+            kind?: ("bridge" | "tunnel" | "wall" | "building" | "dam" | "tower" | "other") | null;
+            /** Marker Side Mm */
+            marker_side_mm?: number | null;
+            /** Name */
+            name: string;
+            /** Notes */
+            notes?: string | null;
+        };
+        /** StructureDetail */
+        StructureDetail: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /** Image Count */
+            image_count: number;
+            /** Inspection Count */
+            inspection_count: number;
+            /**
+             * Inspections
+             * @description Newest first
+             */
+            inspections: components["schemas"]["InspectionOut"][];
+            /** Kind */
+            kind: ("bridge" | "tunnel" | "wall" | "building" | "dam" | "tower" | "other") | null;
+            /** Last Inspected On */
+            last_inspected_on: string | null;
+            /** Marker Side Mm */
+            marker_side_mm: number | null;
+            /** Name */
+            name: string;
+            /** Notes */
+            notes: string | null;
+            /**
+             * Worst Severity
+             * @description Of the latest inspection's cracks
+             */
+            worst_severity: ("narrow" | "moderate" | "wide") | null;
+        };
+        /** StructureMap */
+        StructureMap: {
+            /** Points */
+            points: components["schemas"]["MapPoint"][];
+            /** Structure Id */
+            structure_id: string;
+            /**
+             * Without Location
+             * @description Images with no GPS position
+             */
+            without_location: number;
+        };
+        /** StructureOut */
+        StructureOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /** Image Count */
+            image_count: number;
+            /** Inspection Count */
+            inspection_count: number;
+            /** Kind */
+            kind: ("bridge" | "tunnel" | "wall" | "building" | "dam" | "tower" | "other") | null;
+            /** Last Inspected On */
+            last_inspected_on: string | null;
+            /** Marker Side Mm */
+            marker_side_mm: number | null;
+            /** Name */
+            name: string;
+            /** Notes */
+            notes: string | null;
+            /**
+             * Worst Severity
+             * @description Of the latest inspection's cracks
+             */
+            worst_severity: ("narrow" | "moderate" | "wide") | null;
+        };
+        /**
+         * StructureUpdate
+         * @description Only the fields sent change; null clears an optional one.
+         */
+        StructureUpdate: {
+            /** Kind */
+            kind?: ("bridge" | "tunnel" | "wall" | "building" | "dam" | "tower" | "other") | null;
+            /** Marker Side Mm */
+            marker_side_mm?: number | null;
+            /** Name */
+            name?: string | null;
+            /** Notes */
+            notes?: string | null;
         };
         /** SystemInfo */
         SystemInfo: {
@@ -3914,19 +5008,22 @@ export interface components {
             gpu_count: number;
             /**
              * Official Weights Dir
-             * @description Relative to the data directory
+             * @description The first family's official weights folder, relative to the data directory
              */
             official_weights_dir: string;
             /**
              * Online
-             * @description Official weights can be downloaded (else they must be in models/official)
+             * @description Official weights can be downloaded (else they must be where their family looks)
              */
             online: boolean;
             /** Primary Metric */
             primary_metric: string;
+            /** @description Why `config` is what it is on this server, and how long it would take */
+            recommended?: components["schemas"]["RecommendedRun"] | null;
             /**
              * Rfdetr Weights Dir
-             * @description RF-DETR's weights cache on the server ($RF_HOME, else ~/.roboflow/models)
+             * @deprecated
+             * @description Kept for old clients: see `families[].weights_location`
              * @default
              */
             rfdetr_weights_dir: string;
@@ -4339,6 +5436,78 @@ export interface components {
             status: "queued" | "running" | "completed" | "failed" | "stopped" | "interrupted" | "cancelled";
             /** Total Epochs */
             total_epochs: number;
+        };
+        /**
+         * UploadParams
+         * @description Multipart fields of an upload: the prediction parameters, plus where the photos belong.
+         */
+        UploadParams: {
+            /**
+             * Backend
+             * @description auto: an ONNX (then OpenVINO) export of the model when one exists and no GPU; else the model file
+             * @default auto
+             * @enum {string}
+             */
+            backend: "auto" | "pytorch" | "onnx" | "openvino";
+            /**
+             * Conf
+             * @description Confidence threshold for `selected`
+             * @default 0.25
+             */
+            conf: number;
+            /** Distance M */
+            distance_m?: number | null;
+            /** Element Label */
+            element_label?: string | null;
+            /**
+             * Imgsz
+             * @description Inference size; default: the model's (tiles: tile_size)
+             */
+            imgsz?: number | null;
+            /**
+             * Iou
+             * @description NMS IoU threshold for `selected`
+             * @default 0.45
+             */
+            iou: number;
+            /**
+             * Mm Per Px
+             * @description Scale: millimetres per pixel (enables mm and severity)
+             */
+            mm_per_px?: number | null;
+            /**
+             * Model Id
+             * @description The model to run (GET /api/v1/models)
+             */
+            model_id: string;
+            /**
+             * Moderate Max Mm
+             * @description Severity: widths up to this are moderate (default 3.2)
+             */
+            moderate_max_mm?: number | null;
+            /**
+             * Narrow Max Mm
+             * @description Severity: widths below this are narrow (default 1.6)
+             */
+            narrow_max_mm?: number | null;
+            /**
+             * Overlap
+             * @description Tile overlap as a fraction of the tile
+             * @default 0.2
+             */
+            overlap: number;
+            /**
+             * Tile Size
+             * @description Tile side in pixels
+             * @default 640
+             */
+            tile_size: number;
+            /**
+             * Tiling
+             * @description Split large images into overlapping tiles
+             * @default false
+             */
+            tiling: boolean;
         };
         /** UrlPredictRequest */
         UrlPredictRequest: {
@@ -5620,6 +6789,1512 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    request_growth_api_v1_inspections_growth_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrowthRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrowthOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_growth_api_v1_inspections_growth__growth_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                growth_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrowthOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_growth_api_v1_inspections_growth__growth_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                growth_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDeleted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    growth_overlay_api_v1_inspections_growth__growth_id__overlay_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                growth_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Old cracks against new */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "image/png": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_image_api_v1_inspections_images__image_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionImageOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    remove_image_api_v1_inspections_images__image_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDeleted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_image_api_v1_inspections_images__image_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImageUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionImageOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    reanalyse_image_api_v1_inspections_images__image_id__analyse_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionImageOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    map_settings_api_v1_inspections_map_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapSettings"];
+                };
+            };
+        };
+    };
+    get_report_api_v1_inspections_reports__report_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_report_api_v1_inspections_reports__report_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDeleted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    report_file_api_v1_inspections_reports__report_id__file_get: {
+        parameters: {
+            query?: {
+                /** @description pdf or html */
+                format?: "pdf" | "html";
+            };
+            header?: never;
+            path: {
+                /** @description Id */
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/pdf": unknown;
+                    "text/html": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_inspection_api_v1_inspections__inspection_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                inspection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_inspection_api_v1_inspections__inspection_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                inspection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDeleted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_inspection_api_v1_inspections__inspection_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                inspection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InspectionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    cracks_csv_api_v1_inspections__inspection_id__cracks_csv_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                inspection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    cracks_geojson_api_v1_inspections__inspection_id__cracks_geojson_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                inspection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    add_predictions_api_v1_inspections__inspection_id__images_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                inspection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddPredictions"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddedImages"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    upload_images_api_v1_inspections__inspection_id__images_upload_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                inspection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_images_api_v1_inspections__inspection_id__images_upload_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddedImages"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    request_report_api_v1_inspections__inspection_id__reports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                inspection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7536,6 +10211,551 @@ export interface operations {
             };
         };
     };
+    list_structures_api_v1_structures_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StructureOut"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_structure_api_v1_structures_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StructureCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StructureDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_structure_api_v1_structures__structure_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                structure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StructureDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_structure_api_v1_structures__structure_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                structure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDeleted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_structure_api_v1_structures__structure_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                structure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StructureUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StructureDetail"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_inspection_api_v1_structures__structure_id__inspections_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                structure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InspectionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    structure_map_api_v1_structures__structure_id__map_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id */
+                structure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StructureMap"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_gpu_api_v1_system_gpu_get: {
         parameters: {
             query?: never;
@@ -7668,7 +10888,10 @@ export interface operations {
     };
     defaults_api_v1_training_defaults_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Recommend for this dataset's size */
+                dataset_id?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7682,6 +10905,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TrainingDefaults"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    estimate_api_v1_training_estimate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunEstimateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunEstimateOut"];
+                };
+            };
+            /** @description No such dataset */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the endpoint's limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };

@@ -18,6 +18,7 @@ describe('Sidebar', () => {
       'Dashboard',
       'Training',
       'Prediction',
+      'Inspections',
       'Datasets',
       'Models',
       'Settings',

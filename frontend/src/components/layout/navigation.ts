@@ -1,6 +1,7 @@
 import {
   BrainCircuit,
   Boxes,
+  ClipboardCheck,
   Database,
   LayoutDashboard,
   ScanSearch,
@@ -20,6 +21,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { to: '/', label: 'Dashboard', icon: LayoutDashboard, end: true },
   { to: '/training', label: 'Training', icon: BrainCircuit },
   { to: '/prediction', label: 'Prediction', icon: ScanSearch },
+  { to: '/inspections', label: 'Inspections', icon: ClipboardCheck },
   { to: '/datasets', label: 'Datasets', icon: Database },
   { to: '/models', label: 'Models', icon: Boxes },
   { to: '/settings', label: 'Settings', icon: Settings },
