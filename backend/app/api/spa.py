@@ -9,6 +9,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from app.api.errors import allowed_methods
+from app.utils.paths import PathEscape, confine
 
 NOT_BUILT = """<!doctype html><title>Crack Detection</title>
 <h1>The front end is not built</h1><p>Run <code>make install</code> (or <code>make run</code>) in the
@@ -32,8 +33,16 @@ def mount_spa(app: FastAPI, dist: Path) -> None:
             raise HTTPException(status_code=404, detail=f"No such endpoint: /{full_path}")
         if not index.is_file():
             return HTMLResponse(NOT_BUILT, status_code=503)
-        candidate = (dist / full_path).resolve()
         # Top-level static files (favicon, manifest); never anything outside dist.
-        if full_path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
+        candidate = _inside(dist, full_path) if full_path else None
+        if candidate is not None and candidate.is_file():
             return FileResponse(candidate)
         return FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+
+def _inside(root: Path, requested: str) -> Path | None:
+    """`requested` below `root`, resolved; None when it leads outside it."""
+    try:
+        return confine(requested, root)
+    except PathEscape:
+        return None

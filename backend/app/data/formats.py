@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from app.data.extract import COCO_JSON_NAME, IMAGE_SUFFIXES, DatasetFormat
+from app.utils.paths import is_inside
 
 SPLITS: tuple[str, ...] = ("train", "val", "test")
 SPLIT_ALIASES: Mapping[str, str] = {
@@ -134,9 +135,9 @@ def resolve_split_dir(base: Path, value: str, root: Path) -> Path | None:
     if value.startswith("../"):
         candidates.append(base / value[3:])
     for candidate in candidates:
-        resolved = candidate.resolve()
-        if not resolved.is_relative_to(root):
+        if not is_inside(candidate, root):
             continue
+        resolved = candidate.resolve()
         if resolved.is_dir():
             return resolved
     return None
@@ -458,7 +459,7 @@ class _CocoSplitWriter:
             return
         source = (folder / name).resolve()
         width, height = image.get("width"), image.get("height")
-        if source.is_file() and source.is_relative_to(root):
+        if source.is_file() and is_inside(source, root):
             if not (isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0):
                 width, height = _image_size(source) or (0, 0)
             self.mover.move(source, self.target / "images" / split / name, split)
