@@ -1,3 +1,4 @@
+import { inRange, numberDefault, numberRange, type NumberRange } from '@/api/limits';
 import type { PredictParams } from '@/services/prediction.service';
 
 export interface ParameterValues {
@@ -13,8 +14,8 @@ export const DEFAULT_PARAMETERS: ParameterValues = {
   modelId: '',
   imgsz: '',
   tiling: false,
-  tileSize: '640',
-  overlap: '0.2',
+  tileSize: String(numberDefault('PredictParams', 'tile_size')),
+  overlap: String(numberDefault('PredictParams', 'overlap')),
   mmPerPx: '',
 };
 
@@ -23,21 +24,25 @@ export const DEFAULT_PARAMETERS: ParameterValues = {
  * every instance down to its score floor either way, and the sliders re-filter in the browser.
  * The page sends the sliders' current values; these are the backend's defaults.
  */
-export const REQUEST_CONF = 0.25;
-export const REQUEST_IOU = 0.45;
-const DEFAULT_TILE_SIZE = 640;
-const DEFAULT_OVERLAP = 0.2;
+export const REQUEST_CONF = numberDefault('PredictParams', 'conf');
+export const REQUEST_IOU = numberDefault('PredictParams', 'iou');
+const DEFAULT_TILE_SIZE = numberDefault('PredictParams', 'tile_size');
+const DEFAULT_OVERLAP = numberDefault('PredictParams', 'overlap');
 
 export type ParseResult = { ok: true; params: PredictParams } | { ok: false; error: string };
 
-function numberIn(text: string, min: number, max: number): number | null {
+const IMGSZ = numberRange('PredictParams', 'imgsz');
+const TILE_SIZE = numberRange('PredictParams', 'tile_size');
+const OVERLAP = numberRange('PredictParams', 'overlap');
+const MM_PER_PX = numberRange('PredictParams', 'mm_per_px');
+
+/** The number typed in `text` when it lies in `range`, else null. */
+function parseIn(text: string, range: NumberRange): number | null {
   const value = Number(text);
-  return text.trim() !== '' && Number.isFinite(value) && value >= min && value <= max
-    ? value
-    : null;
+  return text.trim() !== '' && inRange(range, value) ? value : null;
 }
 
-/** Validates the form with the backend's limits (app/schemas/prediction.py PredictParams). */
+/** Validates the form with the backend's limits (PredictParams in the OpenAPI schema). */
 export function toPredictParams(values: ParameterValues): ParseResult {
   if (values.modelId === '') return { ok: false, error: 'Choose a model.' };
   const params: PredictParams = {
@@ -50,24 +55,34 @@ export function toPredictParams(values: ParameterValues): ParseResult {
     backend: 'auto',
   };
   if (values.imgsz.trim() !== '') {
-    const imgsz = numberIn(values.imgsz, 32, 4096);
-    if (imgsz === null || !Number.isInteger(imgsz))
-      return { ok: false, error: 'Image size must be a whole number from 32 to 4096.' };
+    const imgsz = parseIn(values.imgsz, IMGSZ);
+    if (imgsz === null)
+      return {
+        ok: false,
+        error: `Image size must be a whole number from ${IMGSZ.min} to ${IMGSZ.max}.`,
+      };
     params.imgsz = imgsz;
   }
   if (values.tiling) {
-    const tile = numberIn(values.tileSize, 128, 4096);
-    if (tile === null || !Number.isInteger(tile))
-      return { ok: false, error: 'Tile size must be a whole number from 128 to 4096.' };
-    const overlap = numberIn(values.overlap, 0, 0.5);
-    if (overlap === null) return { ok: false, error: 'Overlap must be from 0 to 0.5.' };
+    const tile = parseIn(values.tileSize, TILE_SIZE);
+    if (tile === null)
+      return {
+        ok: false,
+        error: `Tile size must be a whole number from ${TILE_SIZE.min} to ${TILE_SIZE.max}.`,
+      };
+    const overlap = parseIn(values.overlap, OVERLAP);
+    if (overlap === null)
+      return { ok: false, error: `Overlap must be from ${OVERLAP.min} to ${OVERLAP.max}.` };
     params.tile_size = tile;
     params.overlap = overlap;
   }
   if (values.mmPerPx.trim() !== '') {
-    const scale = numberIn(values.mmPerPx, 0, 1000);
-    if (scale === null || scale <= 0)
-      return { ok: false, error: 'Scale must be more than 0 and at most 1000 mm per pixel.' };
+    const scale = parseIn(values.mmPerPx, MM_PER_PX);
+    if (scale === null)
+      return {
+        ok: false,
+        error: `Scale must be more than ${MM_PER_PX.min} and at most ${MM_PER_PX.max} mm per pixel.`,
+      };
     params.mm_per_px = scale;
   }
   return { ok: true, params };
