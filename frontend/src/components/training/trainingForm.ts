@@ -2,6 +2,7 @@
  * The new-run form: field specs with the API's ranges, form values <-> request body, client-side
  * checks, and the API's errors assigned to the fields they concern.
  */
+import { numberRange } from '@/api/limits';
 import { ApiError, errorMessage } from '@/services/errors';
 import {
   type Architecture,
@@ -50,209 +51,101 @@ export interface NumberFieldSpec {
   help: string;
 }
 
+/**
+ * A numeric field of TrainingConfig: its range, whether it is whole and whether it may be blank come
+ * from the API's OpenAPI schema; the label, help and input step are the form's own.
+ */
+function numberField(
+  name: NumericField,
+  label: string,
+  help: string,
+  extra: Partial<NumberFieldSpec> = {},
+): NumberFieldSpec {
+  const range = numberRange('TrainingConfig', name);
+  return {
+    name,
+    label,
+    min: range.min,
+    max: range.max,
+    step: range.integer ? 1 : 'any',
+    integer: range.integer,
+    ...(range.nullable ? { optional: true } : {}),
+    help,
+    ...extra,
+  };
+}
+
+const LEVEL_DEFAULT_HELP = 'Probability; blank = the level’s value';
+
 export const NUMBER_FIELDS: Record<NumericField, NumberFieldSpec> = {
-  epochs: {
-    name: 'epochs',
-    label: 'Epochs',
-    min: 1,
-    max: 1000,
-    step: 1,
-    integer: true,
-    help: 'Passes over the training set',
-  },
-  batch_size: {
-    name: 'batch_size',
-    label: 'Batch size',
-    min: 1,
-    max: 128,
-    step: 1,
-    integer: true,
-    help: 'Images per step; lower it if memory runs out',
-  },
-  image_size: {
-    name: 'image_size',
-    label: 'Image size',
-    min: 32,
-    max: 2048,
-    step: 32,
-    integer: true,
-    multipleOf: 32,
-    help: 'Square training size in pixels, a multiple of 32',
-  },
-  learning_rate: {
-    name: 'learning_rate',
-    label: 'Initial learning rate (lr0)',
-    min: 0.0001,
-    max: 0.1,
-    step: 'any',
-    integer: false,
-    help: 'Step size at the start of training',
-  },
-  lr_factor: {
-    name: 'lr_factor',
-    label: 'Final LR factor (lrf)',
-    min: 0.0001,
-    max: 1,
-    step: 'any',
-    integer: false,
-    help: 'Final learning rate = lr0 × lrf',
-  },
-  momentum: {
-    name: 'momentum',
-    label: 'Momentum',
-    min: 0,
-    max: 1,
-    step: 'any',
-    integer: false,
-    help: 'SGD momentum / Adam beta1',
-  },
-  weight_decay: {
-    name: 'weight_decay',
-    label: 'Weight decay',
-    min: 0,
-    max: 0.1,
-    step: 'any',
-    integer: false,
-    help: 'L2 regularisation',
-  },
-  warmup_epochs: {
-    name: 'warmup_epochs',
-    label: 'Warm-up epochs',
-    min: 0,
-    max: 50,
-    step: 'any',
-    integer: false,
-    help: 'Epochs of gradually rising learning rate',
-  },
-  warmup_momentum: {
-    name: 'warmup_momentum',
-    label: 'Warm-up momentum',
-    min: 0,
-    max: 1,
-    step: 'any',
-    integer: false,
-    help: 'Momentum at the start of warm-up',
-  },
-  patience: {
-    name: 'patience',
-    label: 'Early-stopping patience',
-    min: 0,
-    max: 1000,
-    step: 1,
-    integer: true,
-    help: 'Epochs without improvement before stopping; 0 = never',
-  },
-  close_mosaic: {
-    name: 'close_mosaic',
-    label: 'Close mosaic',
-    min: 0,
-    max: 1000,
-    step: 1,
-    integer: true,
-    help: 'Turn mosaic off for the last N epochs',
-  },
-  mosaic: {
-    name: 'mosaic',
-    label: 'Mosaic',
-    min: 0,
-    max: 1,
-    step: 'any',
-    integer: false,
-    optional: true,
-    help: 'Probability; blank = the level’s value',
-  },
-  mixup: {
-    name: 'mixup',
-    label: 'Mixup',
-    min: 0,
-    max: 1,
-    step: 'any',
-    integer: false,
-    optional: true,
-    help: 'Probability; blank = the level’s value',
-  },
-  copy_paste: {
-    name: 'copy_paste',
-    label: 'Copy-paste',
-    min: 0,
-    max: 1,
-    step: 'any',
-    integer: false,
-    optional: true,
-    help: 'Probability; blank = the level’s value',
-  },
-  num_workers: {
-    name: 'num_workers',
-    label: 'Data-loader workers',
-    min: 0,
-    max: 32,
-    step: 1,
-    integer: true,
-    help: 'Worker processes loading images; 0 = in the training process',
-  },
-  seed: {
-    name: 'seed',
-    label: 'Random seed',
-    min: 0,
-    max: 2 ** 31 - 1,
-    step: 1,
-    integer: true,
-    help: 'Same seed, same data and settings: repeatable runs',
-  },
-  save_period: {
-    name: 'save_period',
-    label: 'Save period',
-    min: 0,
-    max: 1000,
-    step: 1,
-    integer: true,
-    help: 'Keep a checkpoint every N epochs; 0 = best and last only',
-  },
-  keep_last_checkpoints: {
-    name: 'keep_last_checkpoints',
-    label: 'Keep last checkpoints',
-    min: 0,
-    max: 100,
-    step: 1,
-    integer: true,
-    help: 'Retention: the best plus the last N epoch checkpoints',
-  },
-  box_gain: {
-    name: 'box_gain',
-    label: 'Box loss gain',
-    min: 0.01,
-    max: 50,
-    step: 'any',
-    integer: false,
-    help: 'Weight of the box regression loss',
-  },
-  cls_gain: {
-    name: 'cls_gain',
-    label: 'Class loss gain',
-    min: 0.01,
-    max: 50,
-    step: 'any',
-    integer: false,
-    help: 'Weight of the classification loss',
-  },
-  dfl_gain: {
-    name: 'dfl_gain',
-    label: 'DFL loss gain',
-    min: 0.01,
-    max: 50,
-    step: 'any',
-    integer: false,
-    help: 'Weight of the distribution focal loss',
-  },
-  iou_threshold: {
-    name: 'iou_threshold',
-    label: 'NMS IoU threshold',
-    min: 0.1,
-    max: 0.95,
-    step: 'any',
-    integer: false,
-    help: 'Overlap above which validation merges detections',
-  },
+  epochs: numberField('epochs', 'Epochs', 'Passes over the training set'),
+  batch_size: numberField(
+    'batch_size',
+    'Batch size',
+    'Images per step; lower it if memory runs out',
+  ),
+  // The multiple of 32 is the Ultralytics rule; an architecture may ask for another (imageSizeSpec).
+  image_size: numberField(
+    'image_size',
+    'Image size',
+    'Square training size in pixels, a multiple of 32',
+    { step: 32, multipleOf: 32 },
+  ),
+  learning_rate: numberField(
+    'learning_rate',
+    'Initial learning rate (lr0)',
+    'Step size at the start of training',
+  ),
+  lr_factor: numberField('lr_factor', 'Final LR factor (lrf)', 'Final learning rate = lr0 × lrf'),
+  momentum: numberField('momentum', 'Momentum', 'SGD momentum / Adam beta1'),
+  weight_decay: numberField('weight_decay', 'Weight decay', 'L2 regularisation'),
+  warmup_epochs: numberField(
+    'warmup_epochs',
+    'Warm-up epochs',
+    'Epochs of gradually rising learning rate',
+  ),
+  warmup_momentum: numberField(
+    'warmup_momentum',
+    'Warm-up momentum',
+    'Momentum at the start of warm-up',
+  ),
+  patience: numberField(
+    'patience',
+    'Early-stopping patience',
+    'Epochs without improvement before stopping; 0 = never',
+  ),
+  close_mosaic: numberField(
+    'close_mosaic',
+    'Close mosaic',
+    'Turn mosaic off for the last N epochs',
+  ),
+  mosaic: numberField('mosaic', 'Mosaic', LEVEL_DEFAULT_HELP),
+  mixup: numberField('mixup', 'Mixup', LEVEL_DEFAULT_HELP),
+  copy_paste: numberField('copy_paste', 'Copy-paste', LEVEL_DEFAULT_HELP),
+  num_workers: numberField(
+    'num_workers',
+    'Data-loader workers',
+    'Worker processes loading images; 0 = in the training process',
+  ),
+  seed: numberField('seed', 'Random seed', 'Same seed, same data and settings: repeatable runs'),
+  save_period: numberField(
+    'save_period',
+    'Save period',
+    'Keep a checkpoint every N epochs; 0 = best and last only',
+  ),
+  keep_last_checkpoints: numberField(
+    'keep_last_checkpoints',
+    'Keep last checkpoints',
+    'Retention: the best plus the last N epoch checkpoints',
+  ),
+  box_gain: numberField('box_gain', 'Box loss gain', 'Weight of the box regression loss'),
+  cls_gain: numberField('cls_gain', 'Class loss gain', 'Weight of the classification loss'),
+  dfl_gain: numberField('dfl_gain', 'DFL loss gain', 'Weight of the distribution focal loss'),
+  iou_threshold: numberField(
+    'iou_threshold',
+    'NMS IoU threshold',
+    'Overlap above which validation merges detections',
+  ),
 };
 
 export const BASIC_FIELDS: NumericField[] = [
