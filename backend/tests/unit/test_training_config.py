@@ -218,7 +218,7 @@ def test_out_of_memory_is_recognised_and_explained(tmp_path: Path) -> None:
 
 
 def test_run_data_yaml_resolves_roboflow_paths_and_refuses_escapes(sqlite_settings: Settings) -> None:
-    from app.services.errors import Unprocessable
+    from app.domain.errors import Unprocessable
     from app.services.training.resolution import resolve_dataset, write_run_data_yaml
 
     root = sqlite_settings.datasets_dir / "rf"

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from app.config import Settings
-from app.services.errors import NotFound, Unprocessable
+from app.domain.errors import NotFound, Unprocessable
 from app.utils.paths import PathEscape, confine, relative_posix
 
 INSPECTIONS_DIR = "inspections"

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db.session import session_scope
+from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.repositories import inspections as repo
 from app.schemas.inspection import GrowthOut, GrowthRequest, InspectionDeleted
-from app.services.errors import Conflict, InvalidInput, NotFound
 from app.services.inspections import scale, views
 from app.services.inspections.files import inspection_dir, relative, remove_stored, stored_file
 from app.services.ports import JobRunner

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.core.prediction.worker import PredictionPool
 from app.db.session import session_scope
+from app.domain.errors import AppError, Conflict, InvalidInput, NotFound, TooLarge
 from app.repositories import inspections as repo
 from app.schemas.inspection import (
     MAX_IMAGES_PER_REQUEST,
@@ -31,7 +32,6 @@ from app.schemas.inspection import (
 from app.schemas.prediction import PredictParams
 from app.services import prediction as prediction_service
 from app.services import prediction_files
-from app.services.errors import AppError, Conflict, InvalidInput, NotFound, TooLarge
 from app.services.inspections import views
 from app.services.inspections.files import inspection_dir
 from app.services.inspections.structures import require_structure

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db.session import session_scope
+from app.domain.errors import NotFound
 from app.repositories import inspections as repo
 from app.schemas.inspection import (
     InspectionDeleted,
@@ -20,7 +21,6 @@ from app.schemas.inspection import (
     StructureOut,
     StructureUpdate,
 )
-from app.services.errors import NotFound
 from app.services.inspections import views
 from app.services.inspections.files import inspection_dir
 
