@@ -33,7 +33,7 @@ from app.schemas.prediction import PredictParams
 from app.services import prediction as prediction_service
 from app.services import prediction_files
 from app.services.inspections import views
-from app.services.inspections.files import inspection_dir
+from app.services.inspections.files import inspection_dir, remove_stored
 from app.services.inspections.structures import require_structure
 from app.services.ports import JobRunner
 
@@ -195,9 +195,7 @@ async def upload_images(
             result = await prediction_service.predict_upload(settings, pool, upload, predict_params)
             prediction_ids.append(result.id)
         except AppError as exc:
-            failures.append(
-                {"image_name": prediction_files.clean_name(upload.filename), "error": exc.detail}
-            )
+            failures.append({"image_name": prediction_files.clean_name(upload.filename), "error": exc.detail})
     if not prediction_ids:
         return AddedImages(images=[], job_id=None, failures=failures)
     image_ids = await asyncio.to_thread(
@@ -260,5 +258,8 @@ def remove_image(settings: Settings, image_id: str) -> InspectionDeleted:
     """Takes the image out of its inspection; the prediction stays in the history."""
     with session_scope(settings.resolved_database_url) as db:
         image, _ = require_image(db, image_id)
-        repo.delete(db, image)
+        overlays = [g.overlay_path for g in repo.growth_of_image(db, image_id)]
+        repo.delete(db, image)  # its comparisons go with it (cascade): so do their overlay files
+    for stored in overlays:
+        remove_stored(settings, stored)
     return InspectionDeleted(id=image_id)
