@@ -88,6 +88,10 @@ class TrainingSession(Base):
     run_dir: Mapped[str | None] = mapped_column(String(500))  # relative to data_dir/runs
     worker: Mapped[str | None] = mapped_column(String(200))  # runner-specific handle (pid, celery id)
     resume_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Added by migration 0009 (issue 17): the immutable dataset version it trains on (None: working copy)
+    dataset_version_id: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("dataset_versions.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = _created()
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -155,6 +159,10 @@ class Model(Base):
     dataset_id: Mapped[str | None] = mapped_column(ID, ForeignKey("datasets.id", ondelete="SET NULL"))
     session_id: Mapped[str | None] = mapped_column(
         ID, ForeignKey("training_sessions.id", ondelete="SET NULL")
+    )
+    # Added by migration 0009 (issue 17): the dataset version it was trained on (lineage)
+    dataset_version_id: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("dataset_versions.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = _created()
 
@@ -447,3 +455,66 @@ class GrowthComparison(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = _created()
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# Dataset curation (issue 17): the working copy's per-image annotations and immutable dataset versions.
+# Added by migration 0009.
+
+
+class ImageAnnotation(Base):
+    """The working copy's annotations of one dataset image: ONE JSON document per image, with a version.
+
+    One document (not a row per instance) because the editor loads and saves an image as a whole and
+    the optimistic lock guards the image as a whole: a save is one conditional
+    `UPDATE ... WHERE version = :expected`, atomic on SQLite and PostgreSQL alike, and the ETag is the
+    version. A row exists once the image was opened, saved or pre-labelled; before that the image's
+    YOLO-seg label file is its state (read lazily on first access).
+    """
+
+    __tablename__ = "image_annotations"
+    __table_args__ = (
+        UniqueConstraint("dataset_id", "split", "file_name", name="uq_image_annotations_image"),
+    )
+
+    id: Mapped[str] = _id_column()
+    dataset_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("datasets.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    split: Mapped[str] = mapped_column(String(10), nullable=False)
+    file_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    width: Mapped[int] = mapped_column(Integer, nullable=False)
+    height: Mapped[int] = mapped_column(Integer, nullable=False)
+    # [{"id", "class_id", "polygon": [[x, y], ...] | None, "rle": {size, counts} | None, "source",
+    #   "score", "reviewed", "model_id"}] in image pixels
+    instances: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)
+    reviewed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Review queue order: the lowest predicted score, and 1 - mask IoU of two models' predictions
+    min_score: Mapped[float | None] = mapped_column(Float)
+    disagreement: Mapped[float | None] = mapped_column(Float)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)  # optimistic lock, ETag
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utc_now, onupdate=utc_now, nullable=False
+    )
+
+
+class DatasetVersion(Base):
+    """An immutable snapshot of a dataset: its manifest (image -> object hash, split, instances) is a
+    content-addressed object under <data dir>/objects, like the images it names."""
+
+    __tablename__ = "dataset_versions"
+    __table_args__ = (UniqueConstraint("dataset_id", "number", name="uq_dataset_versions_number"),)
+
+    id: Mapped[str] = _id_column()
+    dataset_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("datasets.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    message: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    manifest_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    class_names: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    image_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    instance_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)  # per split/class
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)  # vs the previous
+    created_at: Mapped[datetime] = _created()
