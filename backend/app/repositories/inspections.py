@@ -185,6 +185,17 @@ def get_growth(db: Session, growth_id: str) -> GrowthComparison | None:
     return db.get(GrowthComparison, growth_id)
 
 
+def growth_of_image(db: Session, image_id: str) -> list[GrowthComparison]:
+    """Comparisons that use this image on either side."""
+    return list(
+        db.scalars(
+            select(GrowthComparison).where(
+                (GrowthComparison.old_image_id == image_id) | (GrowthComparison.new_image_id == image_id)
+            )
+        )
+    )
+
+
 def growth_of(db: Session, inspection_id: str) -> list[GrowthComparison]:
     return list(
         db.scalars(

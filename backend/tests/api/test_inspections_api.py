@@ -380,6 +380,13 @@ def test_growth_between_inspections(client: TestClient, settings: Settings) -> N
     assert "Growth: Pier 3" in text and "pier-3-2025.jpg" in text and "2025-05-02" in text
     assert "matched" in text and "new" in text
 
+    # Taking the new photo out of its inspection removes the comparison and its overlay file.
+    overlays = list((settings.data_dir / "inspections" / new_insp / "growth").glob("*.png"))
+    assert len(overlays) == 1
+    ok(client.delete(f"{API}/inspections/images/{new_image}"))
+    assert client.get(f"{API}/inspections/growth/{done['id']}").status_code == 404
+    assert not overlays[0].exists()
+
 
 def test_growth_refuses_what_cannot_be_aligned(client: TestClient, settings: Settings) -> None:
     sid = new_structure(client)["id"]

@@ -5,6 +5,7 @@ uncertainty on the inspection page, builds the report and downloads the PDF, whi
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,13 @@ def _wait_analysed(server: LiveServer, image_id: str) -> dict[str, Any]:
             return dict(image)
         time.sleep(0.5)
     pytest.fail(f"the analysis of {image_id} did not finish in {JOB_TIMEOUT_S} s")
+
+
+def _screenshot(page: Page, tmp_path: Path, name: str) -> None:
+    """Kept in tmp_path; also in CRACKDET_E2E_SCREENSHOT_DIR when set (for reviewing the page)."""
+    target = Path(os.environ.get("CRACKDET_E2E_SCREENSHOT_DIR") or tmp_path)
+    target.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target / name), full_page=True)
 
 
 @pytest.fixture
@@ -83,6 +91,7 @@ def test_map_and_report_download(
     expect(map_region.locator(".leaflet-control-scale-line")).to_be_visible()
     expect(map_region.locator(".leaflet-tile")).to_have_count(0)
     expect(page.get_by_text("offline map (no tile source set)", exact=False)).to_be_visible()
+    _screenshot(page, tmp_path, "inspections-structure.png")
 
     # The inspection: the marker scale with its uncertainty and the crack in mm.
     page.get_by_role("link", name="2026-05-04").click()
@@ -101,6 +110,7 @@ def test_map_and_report_download(
         download_link.click()
     saved = tmp_path / download_info.value.suggested_filename
     download_info.value.save_as(saved)
+    _screenshot(page, tmp_path, "inspections-inspection.png")
     assert saved.suffix == ".pdf" and saved.read_bytes().startswith(b"%PDF")
     text = "\n".join(p.extract_text() for p in PdfReader(saved).pages)
     for expected in ("E2E Viaduct", "E2E Inspector", "pier-3.jpg", "2026-05-04"):

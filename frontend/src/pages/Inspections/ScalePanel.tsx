@@ -36,6 +36,9 @@ export function ScalePanel({ image, onChanged }: ScalePanelProps) {
   const stale = change.isError && hasStatus(change.error, 409);
   const manualValue = Number(manual);
   const manualValid = manual !== '' && Number.isFinite(manualValue) && manualValue > 0;
+  // A candidate can be picked unless it is already in use (in a conflict, confirming it settles it).
+  const canPick = (source: string) =>
+    source !== scale.source || (scale.conflict && scale.choice === 'auto');
 
   return (
     <div className="space-y-3 text-sm" data-testid={`scale-${image.id}`}>
@@ -68,7 +71,7 @@ export function ScalePanel({ image, onChanged }: ScalePanelProps) {
               {candidate.warning && (
                 <span className="text-xs text-amber-700">{candidate.warning}</span>
               )}
-              {!(scale.choice === candidate.source) && (
+              {canPick(candidate.source) && (
                 <Button
                   size="sm"
                   variant="secondary"
