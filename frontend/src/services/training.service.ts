@@ -22,6 +22,9 @@ export type OptimizerType = ApiSchema<'OptimizerType'>;
 export type Dataset = ApiSchema<'Dataset'>;
 export type SessionPage = ApiSchema<'Page_TrainingSessionSummary_'>;
 export type RegisteredModel = ApiSchema<'ModelSummary'>;
+export type StarterWeights = ApiSchema<'StarterWeightsOut'>;
+export type RunEstimate = ApiSchema<'RunEstimateOut'>;
+export type RunEstimateRequest = ApiSchema<'RunEstimateRequest'>;
 
 export const SESSION_STATUSES: readonly SessionStatus[] = [
   'queued',
@@ -68,6 +71,14 @@ export async function fetchArchitectures(signal?: AbortSignal): Promise<Architec
 
 export async function fetchTrainingDefaults(signal?: AbortSignal): Promise<TrainingDefaults> {
   return unwrap(api.GET('/api/v1/training/defaults', { signal }));
+}
+
+/** How long a run would take on the server (GFLOPs x images x epochs / throughput measured there). */
+export async function fetchRunEstimate(
+  body: RunEstimateRequest,
+  signal?: AbortSignal,
+): Promise<RunEstimate> {
+  return unwrap(api.POST('/api/v1/training/estimate', { body, signal }));
 }
 
 /** Datasets a run can train on (status ready), newest first as the API lists them. */
