@@ -208,6 +208,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets/from-predictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add predictions to a dataset as pre-labels
+         * @description Copies the images of saved predictions (`prediction_ids` or a `batch_id`) into an existing dataset (`dataset_id`) or a new one (`new_name`), in `split`, with their predicted masks scoring at least `confidence` as unreviewed instances (source predicted, with the score). An image already in the dataset (same bytes) gets the new predictions merged in: two models' predictions of one image give the review queue their disagreement.
+         */
+        post: operations["predictions_to_dataset_api_v1_datasets_from_predictions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/datasets/jobs/{job_id}": {
         parameters: {
             query?: never;
@@ -309,6 +329,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets/{dataset_id}/images/{image_id}/annotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An image's editable annotations
+         * @description The working copy's instances of the image (polygons and/or RLE masks in image pixels, class, source, score, reviewed). The imported label file is the initial state. The ETag header (also `etag`) goes into If-Match when saving.
+         */
+        get: operations["get_annotations_api_v1_datasets__dataset_id__images__image_id__annotations_get"];
+        /**
+         * Save an image's annotations
+         * @description Replaces the image's instances. Needs If-Match with the ETag of the state that was edited: 428 without it, 409 with the current state (`current`) when someone saved in between. 422 names the invalid field: a point outside the image, a polygon of fewer than 3 points, an unknown class, more than 10,000 points or 1,000 instances, an RLE of another size. The label file of the working copy is rewritten, so training on the working copy sees the edit.
+         */
+        put: operations["put_annotations_api_v1_datasets__dataset_id__images__image_id__annotations_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/datasets/{dataset_id}/images/{image_id}/file": {
         parameters: {
             query?: never;
@@ -338,6 +382,26 @@ export interface paths {
          * @description A JPEG no larger than `size` px; with overlay=true the crack masks are drawn over it. Cached on disk. 413 for an image with more pixels than CRACKDET_DATASET_MAX_IMAGE_PIXELS.
          */
         get: operations["get_thumbnail_api_v1_datasets__dataset_id__images__image_id__thumbnail_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{dataset_id}/review-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Images to review, least confident first
+         * @description Unreviewed images first, ordered by confidence: the lowest predicted score, or the disagreement (1 - mask IoU) between two models where both predicted the image; then reviewed ones.
+         */
+        get: operations["get_review_queue_api_v1_datasets__dataset_id__review_queue_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1673,6 +1737,82 @@ export interface components {
              * @description The analysis job (metadata, GPS and scale)
              */
             job_id: string | null;
+        };
+        /**
+         * AnnotationConflict
+         * @description 409 body of a stale If-Match: the state that was saved in between.
+         */
+        AnnotationConflict: {
+            current: components["schemas"]["ImageAnnotations"];
+            /** Detail */
+            detail: string;
+        };
+        /** AnnotationInstance */
+        AnnotationInstance: {
+            /**
+             * Class Id
+             * @description Index into the dataset's class_names
+             */
+            class_id: number;
+            /**
+             * Id
+             * @description Stable id of the instance; the server gives one to a new instance (id null)
+             */
+            id?: string | null;
+            /**
+             * Model Id
+             * @description The model that predicted it
+             */
+            model_id?: string | null;
+            /**
+             * Polygon
+             * @description Outline in image pixels, [[x, y], ...]: 3 to 10000 points
+             */
+            polygon?: [
+                number,
+                number
+            ][] | null;
+            /**
+             * Reviewed
+             * @default false
+             */
+            reviewed: boolean;
+            /** @description The mask as COCO RLE (brush strokes) */
+            rle?: components["schemas"]["AnnotationRle"] | null;
+            /**
+             * Score
+             * @description A prediction's confidence
+             */
+            score?: number | null;
+            /**
+             * Source
+             * @default drawn
+             * @enum {string}
+             */
+            source: "imported" | "drawn" | "predicted";
+        };
+        /** AnnotationRle */
+        AnnotationRle: {
+            /**
+             * Counts
+             * @description COCO compressed RLE string (column-major)
+             */
+            counts: string;
+            /**
+             * Size
+             * @description [height, width] of the image
+             */
+            size: number[];
+        };
+        /** AnnotationsUpdate */
+        AnnotationsUpdate: {
+            /** Instances */
+            instances: components["schemas"]["AnnotationInstance"][];
+            /**
+             * Reviewed
+             * @default true
+             */
+            reviewed: boolean;
         };
         /** ApiToken */
         ApiToken: {
@@ -3237,6 +3377,43 @@ export interface components {
                 number
             ][];
         };
+        /**
+         * ImageAnnotations
+         * @description GET/PUT .../images/{image_id}/annotations; `etag` is also the ETag header (send it as If-Match).
+         */
+        ImageAnnotations: {
+            /** Class Names */
+            class_names: string[];
+            /** Dataset Id */
+            dataset_id: string;
+            /** Etag */
+            etag: string;
+            /** File Name */
+            file_name: string;
+            /** Height */
+            height: number;
+            /** Image Id */
+            image_id: string;
+            /** Instances */
+            instances: components["schemas"]["AnnotationInstance"][];
+            /**
+             * Reviewed
+             * @description The image as a whole was accepted by a person
+             */
+            reviewed: boolean;
+            /**
+             * Split
+             * @enum {string}
+             */
+            split: "train" | "val" | "test";
+            /**
+             * Version
+             * @description Increases by one with every save
+             */
+            version: number;
+            /** Width */
+            width: number;
+        };
         /** ImageSizeCount */
         ImageSizeCount: {
             /** Count */
@@ -3372,6 +3549,11 @@ export interface components {
             structure_id: string;
             /** Structure Name */
             structure_name: string;
+            /**
+             * Total Length Mm
+             * @description Of the cracks in photos with a scale
+             */
+            total_length_mm: number | null;
             /** Worst Severity */
             worst_severity: ("narrow" | "moderate" | "wide") | null;
         };
@@ -3462,6 +3644,11 @@ export interface components {
             structure_id: string;
             /** Structure Name */
             structure_name: string;
+            /**
+             * Total Length Mm
+             * @description Of the cracks in photos with a scale
+             */
+            total_length_mm: number | null;
             /** Worst Severity */
             worst_severity: ("narrow" | "moderate" | "wide") | null;
         };
@@ -4292,6 +4479,65 @@ export interface components {
             /** Width */
             width: number;
         };
+        /**
+         * PredictionsToDataset
+         * @description POST /datasets/from-predictions: give prediction_ids or batch_id, and dataset_id or new_name.
+         */
+        PredictionsToDataset: {
+            /**
+             * Batch Id
+             * @description Every prediction of a batch
+             */
+            batch_id?: string | null;
+            /**
+             * Confidence
+             * @description Instances with a lower score are left out
+             * @default 0.25
+             */
+            confidence: number;
+            /**
+             * Dataset Id
+             * @description An existing dataset
+             */
+            dataset_id?: string | null;
+            /**
+             * New Name
+             * @description Name of a new dataset
+             */
+            new_name?: string | null;
+            /**
+             * Prediction Ids
+             * @description Saved predictions
+             */
+            prediction_ids?: string[] | null;
+            /**
+             * Split
+             * @default train
+             * @enum {string}
+             */
+            split: "train" | "val" | "test";
+        };
+        /** PredictionsToDatasetResult */
+        PredictionsToDatasetResult: {
+            /**
+             * Created
+             * @description A new dataset was made
+             */
+            created: boolean;
+            /** Dataset Id */
+            dataset_id: string;
+            /** Image Ids */
+            image_ids: string[];
+            /** Images Added */
+            images_added: number;
+            /**
+             * Images Merged
+             * @description Images already there (same bytes): predictions were merged in
+             */
+            images_merged: number;
+            /** Instances Added */
+            instances_added: number;
+        };
         /** ReadAllResult */
         ReadAllResult: {
             /** Updated */
@@ -4363,6 +4609,60 @@ export interface components {
              * @enum {string}
              */
             status: "queued" | "running" | "completed" | "failed" | "stopped" | "cancelled" | "interrupted";
+        };
+        /** ReviewItem */
+        ReviewItem: {
+            /**
+             * Confidence
+             * @description min(min_score, 1 - disagreement): the queue's order
+             */
+            confidence: number | null;
+            /**
+             * Disagreement
+             * @description 1 - mask IoU between two models' predictions of this image, when two predicted it
+             */
+            disagreement: number | null;
+            /** File Name */
+            file_name: string;
+            /** Image Id */
+            image_id: string;
+            /** Instance Count */
+            instance_count: number;
+            /**
+             * Min Score
+             * @description Lowest score among its predicted instances
+             */
+            min_score: number | null;
+            /** Reviewed */
+            reviewed: boolean;
+            /**
+             * Split
+             * @enum {string}
+             */
+            split: "train" | "val" | "test";
+            /** Thumbnail Url */
+            thumbnail_url: string;
+        };
+        /**
+         * ReviewQueue
+         * @description Unreviewed images first, least confident first; then the reviewed ones.
+         */
+        ReviewQueue: {
+            /** Dataset Id */
+            dataset_id: string;
+            /** Items */
+            items: components["schemas"]["ReviewItem"][];
+            /** Limit */
+            limit: number;
+            /** Reviewed */
+            reviewed: number;
+            /**
+             * Total
+             * @description Images in the dataset
+             */
+            total: number;
+            /** Unreviewed */
+            unreviewed: number;
         };
         /** RleMask */
         RleMask: {
@@ -4639,6 +4939,11 @@ export interface components {
         StructureCreate: {
             /** Kind */
             kind?: ("bridge" | "tunnel" | "wall" | "building" | "dam" | "tower" | "other") | null;
+            /**
+             * Marker Dictionary
+             * @description Default DICT_4X4_50
+             */
+            marker_dictionary?: ("DICT_4X4_50" | "DICT_4X4_100" | "DICT_4X4_250" | "DICT_4X4_1000" | "DICT_5X5_50" | "DICT_5X5_100" | "DICT_5X5_250" | "DICT_5X5_1000" | "DICT_6X6_50" | "DICT_6X6_100" | "DICT_6X6_250" | "DICT_6X6_1000" | "DICT_7X7_50" | "DICT_7X7_100" | "DICT_7X7_250" | "DICT_7X7_1000" | "DICT_ARUCO_ORIGINAL" | "DICT_ARUCO_MIP_36h12" | "DICT_APRILTAG_16h5" | "DICT_APRILTAG_25h9" | "DICT_APRILTAG_36h10" | "DICT_APRILTAG_36h11") | null;
             /** Marker Side Mm */
             marker_side_mm?: number | null;
             /** Name */
@@ -4668,6 +4973,8 @@ export interface components {
             kind: ("bridge" | "tunnel" | "wall" | "building" | "dam" | "tower" | "other") | null;
             /** Last Inspected On */
             last_inspected_on: string | null;
+            /** Marker Dictionary */
+            marker_dictionary: ("DICT_4X4_50" | "DICT_4X4_100" | "DICT_4X4_250" | "DICT_4X4_1000" | "DICT_5X5_50" | "DICT_5X5_100" | "DICT_5X5_250" | "DICT_5X5_1000" | "DICT_6X6_50" | "DICT_6X6_100" | "DICT_6X6_250" | "DICT_6X6_1000" | "DICT_7X7_50" | "DICT_7X7_100" | "DICT_7X7_250" | "DICT_7X7_1000" | "DICT_ARUCO_ORIGINAL" | "DICT_ARUCO_MIP_36h12" | "DICT_APRILTAG_16h5" | "DICT_APRILTAG_25h9" | "DICT_APRILTAG_36h10" | "DICT_APRILTAG_36h11") | null;
             /** Marker Side Mm */
             marker_side_mm: number | null;
             /** Name */
@@ -4709,6 +5016,8 @@ export interface components {
             kind: ("bridge" | "tunnel" | "wall" | "building" | "dam" | "tower" | "other") | null;
             /** Last Inspected On */
             last_inspected_on: string | null;
+            /** Marker Dictionary */
+            marker_dictionary: ("DICT_4X4_50" | "DICT_4X4_100" | "DICT_4X4_250" | "DICT_4X4_1000" | "DICT_5X5_50" | "DICT_5X5_100" | "DICT_5X5_250" | "DICT_5X5_1000" | "DICT_6X6_50" | "DICT_6X6_100" | "DICT_6X6_250" | "DICT_6X6_1000" | "DICT_7X7_50" | "DICT_7X7_100" | "DICT_7X7_250" | "DICT_7X7_1000" | "DICT_ARUCO_ORIGINAL" | "DICT_ARUCO_MIP_36h12" | "DICT_APRILTAG_16h5" | "DICT_APRILTAG_25h9" | "DICT_APRILTAG_36h10" | "DICT_APRILTAG_36h11") | null;
             /** Marker Side Mm */
             marker_side_mm: number | null;
             /** Name */
@@ -4728,6 +5037,8 @@ export interface components {
         StructureUpdate: {
             /** Kind */
             kind?: ("bridge" | "tunnel" | "wall" | "building" | "dam" | "tower" | "other") | null;
+            /** Marker Dictionary */
+            marker_dictionary?: ("DICT_4X4_50" | "DICT_4X4_100" | "DICT_4X4_250" | "DICT_4X4_1000" | "DICT_5X5_50" | "DICT_5X5_100" | "DICT_5X5_250" | "DICT_5X5_1000" | "DICT_6X6_50" | "DICT_6X6_100" | "DICT_6X6_250" | "DICT_6X6_1000" | "DICT_7X7_50" | "DICT_7X7_100" | "DICT_7X7_250" | "DICT_7X7_1000" | "DICT_ARUCO_ORIGINAL" | "DICT_ARUCO_MIP_36h12" | "DICT_APRILTAG_16h5" | "DICT_APRILTAG_25h9" | "DICT_APRILTAG_36h10" | "DICT_APRILTAG_36h11") | null;
             /** Marker Side Mm */
             marker_side_mm?: number | null;
             /** Name */
@@ -6183,6 +6494,84 @@ export interface operations {
             };
         };
     };
+    predictions_to_dataset_api_v1_datasets_from_predictions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PredictionsToDataset"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictionsToDatasetResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the endpoint's limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Insufficient Storage */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_dataset_job_api_v1_datasets_jobs__job_id__get: {
         parameters: {
             query?: never;
@@ -6530,6 +6919,135 @@ export interface operations {
             };
         };
     };
+    get_annotations_api_v1_datasets__dataset_id__images__image_id__annotations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dataset id */
+                dataset_id: string;
+                /** @description Image id from the images list */
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageAnnotations"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_annotations_api_v1_datasets__dataset_id__images__image_id__annotations_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the edited state */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description Dataset id */
+                dataset_id: string;
+                /** @description Image id from the images list */
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnotationsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageAnnotations"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Stale If-Match: the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnotationConflict"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_image_file_api_v1_datasets__dataset_id__images__image_id__file_get: {
         parameters: {
             query?: never;
@@ -6638,6 +7156,58 @@ export interface operations {
                 };
             };
             /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_review_queue_api_v1_datasets__dataset_id__review_queue_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Dataset id */
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewQueue"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;

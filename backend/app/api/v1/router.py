@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from app.api.auth import AccessPolicy
+from app.api.v1.endpoints import annotations as annotations_endpoints
 from app.api.v1.endpoints import auth as auth_endpoints
 from app.api.v1.endpoints import dashboard, datasets, gpu, notifications, system, training, users
 from app.api.v1.endpoints import inspections as inspections_endpoints
@@ -30,6 +31,7 @@ api_router.include_router(gpu.settings_router)
 api_router.include_router(dashboard.router)
 api_router.include_router(notifications.router)
 api_router.include_router(training.router)
+api_router.include_router(annotations_endpoints.router)  # before datasets: /datasets/from-predictions
 api_router.include_router(datasets.router)
 api_router.include_router(models_endpoints.router)
 api_router.include_router(jobs_endpoints.router)
