@@ -2,6 +2,7 @@ import { Navigate, type RouteObject } from 'react-router-dom';
 
 import { AuthGate } from '@/components/auth/AuthGate';
 import { MainLayout } from '@/components/layout/MainLayout';
+import AnnotationEditorPage from '@/pages/AnnotationEditor';
 import DashboardPage from '@/pages/Dashboard';
 import DatasetDetailPage from '@/pages/DatasetDetail';
 import DatasetsPage from '@/pages/Datasets';
@@ -14,6 +15,7 @@ import ModelsPage from '@/pages/Models';
 import CompareModelsPage from '@/pages/Models/Compare';
 import NotFoundPage from '@/pages/NotFound';
 import PredictionPage from '@/pages/Prediction';
+import ReviewQueuePage from '@/pages/ReviewQueue';
 import RouteErrorPage from '@/pages/RouteError';
 import SettingsPage from '@/pages/Settings';
 import TrainingPage from '@/pages/Training';
@@ -53,6 +55,8 @@ export const routes: RouteObject[] = [
       { path: 'inspections/:id', element: <InspectionDetailPage /> },
       { path: 'datasets', element: <DatasetsPage /> },
       { path: 'datasets/:id', element: <DatasetDetailPage /> },
+      { path: 'datasets/:id/review', element: <ReviewQueuePage /> },
+      { path: 'datasets/:id/images/:imageId/edit', element: <AnnotationEditorPage /> },
       { path: 'models', element: <ModelsPage /> },
       { path: 'models/compare', element: <CompareModelsPage /> },
       { path: 'models/:id', element: <ModelDetailPage /> },

@@ -15,8 +15,8 @@ export interface RleMask {
 }
 
 export interface AnnotationInstance {
-  /** The server's id; null for an instance drawn since the last save. */
-  id: string | number | null;
+  /** The server's id; null for an instance drawn since the last save (the server gives one). */
+  id: string | null;
   class_id: number;
   /** Polygon in image pixels. */
   polygon: Pair[] | null;
@@ -24,15 +24,24 @@ export interface AnnotationInstance {
   source: AnnotationSource;
   score: number | null;
   reviewed: boolean;
+  /** The model that predicted it. */
+  model_id?: string | null;
 }
 
 export interface ImageAnnotations {
   image_id: string;
+  dataset_id?: string;
+  split?: 'train' | 'val' | 'test';
+  file_name?: string;
   width: number;
   height: number;
   etag: string;
+  /** Increases by one with every save. */
+  version?: number;
   instances: AnnotationInstance[];
+  /** The image as a whole was accepted by a person. */
   reviewed: boolean;
+  class_names?: string[];
 }
 
 export interface AnnotationsUpdate {
@@ -54,21 +63,26 @@ export class AnnotationConflictError extends ApiError {
 export interface ReviewQueueItem {
   image_id: string;
   file_name: string;
-  split: string;
-  thumbnail_url?: string;
+  split: 'train' | 'val' | 'test';
+  thumbnail_url: string;
   reviewed: boolean;
-  instance_count?: number;
+  instance_count: number;
   /** The lowest predicted score on the image (null: nothing predicted). */
   min_score: number | null;
-  /** Disagreement between two models that both predicted the image (0..1), when known. */
-  disagreement?: number | null;
+  /** 1 - mask IoU between two models' predictions of the image, when two predicted it. */
+  disagreement: number | null;
+  /** min(min_score, 1 - disagreement): the queue's order. */
+  confidence: number | null;
 }
 
 export interface ReviewQueue {
+  dataset_id: string;
   items: ReviewQueueItem[];
+  /** Images in the dataset. */
   total: number;
   unreviewed: number;
-  reviewed?: number;
+  reviewed: number;
+  limit: number;
 }
 
 export interface FromPredictionsRequest {
@@ -82,9 +96,12 @@ export interface FromPredictionsRequest {
 
 export interface FromPredictionsResult {
   dataset_id: string;
-  images_added?: number;
-  instances_added?: number;
-  job_id?: string | null;
+  created: boolean;
+  images_added: number;
+  /** Images already there (same bytes): their predictions were merged in. */
+  images_merged: number;
+  instances_added: number;
+  image_ids: string[];
 }
 
 async function parseBody(response: Response): Promise<unknown> {
@@ -98,11 +115,11 @@ async function parseBody(response: Response): Promise<unknown> {
 }
 
 /** One JSON request with the session's CSRF header; a refusal throws the one ApiError. */
-export async function requestJson<T>(
+export async function requestJson(
   method: string,
   url: string,
   options: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {},
-): Promise<{ data: T; response: Response }> {
+): Promise<{ data: unknown; response: Response }> {
   const headers: Record<string, string> = { ...csrfHeaders(method), ...options.headers };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await globalThis.fetch(url, {
@@ -117,11 +134,16 @@ export async function requestJson<T>(
     if (response.status === 401) reportUnauthorized();
     throw Object.assign(apiErrorFrom(response, body), { body });
   }
-  return { data: body as T, response };
+  return { data: body, response };
 }
 
 function annotationsUrl(datasetId: string, imageId: string): string {
   return `/api/v1/datasets/${encodeURIComponent(datasetId)}/images/${encodeURIComponent(imageId)}/annotations`;
+}
+
+/** The full-resolution image file of a dataset image. */
+export function imageFileUrl(datasetId: string, imageId: string): string {
+  return `/api/v1/datasets/${encodeURIComponent(datasetId)}/images/${encodeURIComponent(imageId)}/file`;
 }
 
 function withEtag(data: ImageAnnotations, response: Response): ImageAnnotations {
@@ -133,12 +155,10 @@ export async function fetchAnnotations(
   imageId: string,
   signal?: AbortSignal,
 ): Promise<ImageAnnotations> {
-  const { data, response } = await requestJson<ImageAnnotations>(
-    'GET',
-    annotationsUrl(datasetId, imageId),
-    { signal },
-  );
-  return withEtag(data, response);
+  const { data, response } = await requestJson('GET', annotationsUrl(datasetId, imageId), {
+    signal,
+  });
+  return withEtag(data as ImageAnnotations, response);
 }
 
 function isConflictBody(body: unknown): body is { detail?: unknown; current: ImageAnnotations } {
@@ -146,7 +166,7 @@ function isConflictBody(body: unknown): body is { detail?: unknown; current: Ima
     typeof body === 'object' &&
     body !== null &&
     'current' in body &&
-    typeof (body as { current: unknown }).current === 'object'
+    typeof body.current === 'object'
   );
 }
 
@@ -158,12 +178,11 @@ export async function saveAnnotations(
   update: AnnotationsUpdate,
 ): Promise<ImageAnnotations> {
   try {
-    const { data, response } = await requestJson<ImageAnnotations>(
-      'PUT',
-      annotationsUrl(datasetId, imageId),
-      { body: update, headers: { 'If-Match': etag } },
-    );
-    return withEtag(data, response);
+    const { data, response } = await requestJson('PUT', annotationsUrl(datasetId, imageId), {
+      body: update,
+      headers: { 'If-Match': etag },
+    });
+    return withEtag(data as ImageAnnotations, response);
   } catch (error) {
     const body = (error as { body?: unknown }).body;
     if (error instanceof ApiError && error.status === 409 && isConflictBody(body)) {
@@ -179,21 +198,19 @@ export async function fetchReviewQueue(
   signal?: AbortSignal,
 ): Promise<ReviewQueue> {
   const query = new URLSearchParams({ limit: String(limit) });
-  const { data } = await requestJson<ReviewQueue>(
+  const { data } = await requestJson(
     'GET',
     `/api/v1/datasets/${encodeURIComponent(datasetId)}/review-queue?${query.toString()}`,
     { signal },
   );
-  return data;
+  return data as ReviewQueue;
 }
 
 export async function addPredictionsToDataset(
   request: FromPredictionsRequest,
 ): Promise<FromPredictionsResult> {
-  const { data } = await requestJson<FromPredictionsResult>(
-    'POST',
-    '/api/v1/datasets/from-predictions',
-    { body: request },
-  );
-  return data;
+  const { data } = await requestJson('POST', '/api/v1/datasets/from-predictions', {
+    body: request,
+  });
+  return data as FromPredictionsResult;
 }

@@ -204,7 +204,7 @@ describe('editor store', () => {
         height: 8,
         instances: [
           {
-            id: 7,
+            id: '7',
             class_id: 0,
             polygon: null,
             rle: { size: [8, 10], counts: encodeCounts(counts) },
@@ -225,7 +225,7 @@ describe('editor store', () => {
     store().applyStroke([[5.5, 4.5]], 'erase');
     const edited = store().instances[0]!;
     expect(edited.rle).toBeNull();
-    expect(edited.id).toBe(7);
+    expect(edited.id).toBe('7');
     expect(containsPoint(edited, [2.5, 1.5])).toBe(true);
   });
 

@@ -92,7 +92,7 @@ function newKey(): string {
 }
 
 function fromServer(instance: AnnotationInstance, index: number): EditorInstance {
-  return { ...instance, key: instance.id === null ? `srv-${index}` : String(instance.id) };
+  return { ...instance, key: instance.id ?? `srv-${index}` };
 }
 
 const INITIAL = {
@@ -144,7 +144,12 @@ function rasterize(instance: AnnotationInstance, mask: Mask): void {
 }
 
 /** The pieces an instance's mask traces to, each as a drawn polygon of the same class. */
-function piecesOf(base: EditorInstance, mask: Mask, width: number, height: number): EditorInstance[] {
+function piecesOf(
+  base: EditorInstance,
+  mask: Mask,
+  width: number,
+  height: number,
+): EditorInstance[] {
   return traceOutlines(mask).map((outline, index) => ({
     ...base,
     key: index === 0 && base.id !== null ? base.key : newKey(),
@@ -256,7 +261,9 @@ export const useEditorStore = create<EditorState>()((set, get) => {
       if (target === undefined || target.class_id === classId) return;
       commit(
         'Change class',
-        instances.map((item) => (item.key === key ? { ...item, class_id: classId, reviewed: true } : item)),
+        instances.map((item) =>
+          item.key === key ? { ...item, class_id: classId, reviewed: true } : item,
+        ),
       );
     },
 
@@ -289,7 +296,6 @@ export const useEditorStore = create<EditorState>()((set, get) => {
         commit(selected ? 'Brush' : 'Brush new instance', after, first.key);
         return;
       }
-      let changed = false;
       const after = instances.flatMap((item) => {
         const box = instanceBox(item);
         if (box === null || !boxesOverlap(box, area)) return [item];
@@ -298,9 +304,10 @@ export const useEditorStore = create<EditorState>()((set, get) => {
         const before = maskCount(mask);
         paintStroke(mask, stroke, brushRadius, 0);
         if (maskCount(mask) === before) return [item];
-        changed = true;
         return piecesOf(item, mask, width, height);
       });
+      const changed =
+        after.length !== instances.length || after.some((item, index) => item !== instances[index]);
       if (changed) commit('Erase', after, null);
     },
 
@@ -357,7 +364,17 @@ export const useEditorStore = create<EditorState>()((set, get) => {
       const { instances, reviewed } = get();
       return {
         reviewed,
-        instances: instances.map(({ key: _key, ...instance }) => instance),
+        // the contract's fields only (the editor's key stays here)
+        instances: instances.map((item) => ({
+          id: item.id,
+          class_id: item.class_id,
+          polygon: item.polygon,
+          rle: item.rle,
+          source: item.source,
+          score: item.score,
+          reviewed: item.reviewed,
+          ...(item.model_id === undefined ? {} : { model_id: item.model_id }),
+        })),
       };
     },
   };

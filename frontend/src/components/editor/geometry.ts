@@ -32,11 +32,18 @@ export interface Mask {
 /** Cells a mask may hold: a larger region is worked on at a coarser scale. */
 export const MAX_MASK_CELLS = 4_000_000;
 
+/** The item at `index`; reading outside the list is a bug, so it throws instead of going on. */
+export function at<T>(list: ArrayLike<T>, index: number): T {
+  const item = list[index];
+  if (item === undefined) throw new RangeError(`index ${index} outside 0..${list.length - 1}`);
+  return item;
+}
+
 export function signedArea(polygon: Polygon): number {
   let sum = 0;
   for (let i = 0; i < polygon.length; i += 1) {
-    const [x1, y1] = polygon[i] as Point;
-    const [x2, y2] = polygon[(i + 1) % polygon.length] as Point;
+    const [x1, y1] = at(polygon, i);
+    const [x2, y2] = at(polygon, (i + 1) % polygon.length);
     sum += x1 * y2 - x2 * y1;
   }
   return sum / 2;
@@ -49,8 +56,8 @@ export function polygonArea(polygon: Polygon): number {
 export function pointInPolygon([px, py]: Point, polygon: Polygon): boolean {
   let inside = false;
   for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i, i += 1) {
-    const [xi, yi] = polygon[i] as Point;
-    const [xj, yj] = polygon[j] as Point;
+    const [xi, yi] = at(polygon, i);
+    const [xj, yj] = at(polygon, j);
     if (yi > py !== yj > py && px < ((xj - xi) * (py - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
@@ -106,15 +113,15 @@ export function fillPolygon(mask: Mask, polygon: Polygon, value: 0 | 1): void {
     const y = y0 + (row + 0.5) * scale;
     crossings.length = 0;
     for (let i = 0, j = n - 1; i < n; j = i, i += 1) {
-      const [xi, yi] = polygon[i] as Point;
-      const [xj, yj] = polygon[j] as Point;
+      const [xi, yi] = at(polygon, i);
+      const [xj, yj] = at(polygon, j);
       if (yi > y !== yj > y) crossings.push(xi + ((y - yi) * (xj - xi)) / (yj - yi));
     }
     crossings.sort((a, b) => a - b);
     for (let k = 0; k + 1 < crossings.length; k += 2) {
       // cells whose centre x0 + (col + 0.5) * scale lies in [left, right)
-      const from = Math.max(0, Math.ceil(((crossings[k] as number) - x0) / scale - 0.5));
-      const to = Math.min(w - 1, Math.ceil(((crossings[k + 1] as number) - x0) / scale - 0.5) - 1);
+      const from = Math.max(0, Math.ceil((at(crossings, k) - x0) / scale - 0.5));
+      const to = Math.min(w - 1, Math.ceil((at(crossings, k + 1) - x0) / scale - 0.5) - 1);
       data.fill(value, row * w + from, row * w + to + 1);
     }
   }
@@ -127,15 +134,16 @@ export function paintStroke(mask: Mask, stroke: Polygon, radius: number, value: 
     paintDisc(mask, cx, cy, radius, value);
   };
   if (stroke.length === 1) {
-    const [x, y] = stroke[0] as Point;
+    const [x, y] = at(stroke, 0);
     disc(x, y);
     return;
   }
   for (let i = 1; i < stroke.length; i += 1) {
-    const [ax, ay] = stroke[i - 1] as Point;
-    const [bx, by] = stroke[i] as Point;
+    const [ax, ay] = at(stroke, i - 1);
+    const [bx, by] = at(stroke, i);
     const steps = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay) / step));
-    for (let s = 0; s <= steps; s += 1) disc(ax + ((bx - ax) * s) / steps, ay + ((by - ay) * s) / steps);
+    for (let s = 0; s <= steps; s += 1)
+      disc(ax + ((bx - ax) * s) / steps, ay + ((by - ay) * s) / steps);
   }
 }
 
@@ -168,8 +176,8 @@ export function maskCount(mask: Mask): number {
  */
 export function traceOutlines(mask: Mask, tolerance = 0.75): Point[][] {
   const { w, h, data } = mask;
-  const at = (col: number, row: number) =>
-    col >= 0 && row >= 0 && col < w && row < h ? (data[row * w + col] as number) : 0;
+  const cell = (col: number, row: number) =>
+    col >= 0 && row >= 0 && col < w && row < h ? at(data, row * w + col) : 0;
   const vertex = (col: number, row: number) => row * (w + 1) + col;
   // outgoing edges per vertex: the end vertex of each (at most two leave a vertex)
   const next = new Map<number, number[]>();
@@ -180,11 +188,11 @@ export function traceOutlines(mask: Mask, tolerance = 0.75): Point[][] {
   };
   for (let row = 0; row < h; row += 1) {
     for (let col = 0; col < w; col += 1) {
-      if (at(col, row) === 0) continue;
-      if (at(col, row - 1) === 0) addEdge(vertex(col, row), vertex(col + 1, row));
-      if (at(col + 1, row) === 0) addEdge(vertex(col + 1, row), vertex(col + 1, row + 1));
-      if (at(col, row + 1) === 0) addEdge(vertex(col + 1, row + 1), vertex(col, row + 1));
-      if (at(col - 1, row) === 0) addEdge(vertex(col, row + 1), vertex(col, row));
+      if (cell(col, row) === 0) continue;
+      if (cell(col, row - 1) === 0) addEdge(vertex(col, row), vertex(col + 1, row));
+      if (cell(col + 1, row) === 0) addEdge(vertex(col + 1, row), vertex(col + 1, row + 1));
+      if (cell(col, row + 1) === 0) addEdge(vertex(col + 1, row + 1), vertex(col, row + 1));
+      if (cell(col - 1, row) === 0) addEdge(vertex(col, row + 1), vertex(col, row));
     }
   }
   const toPoint = (v: number): Point => [
@@ -222,8 +230,16 @@ function chainLoop(next: Map<number, number[]>, start: number, stride: number): 
   return loop;
 }
 
-function rightmostTurn(previous: number, current: number, options: number[], stride: number): number {
-  const dir = (a: number, b: number): Point => [(b % stride) - (a % stride), Math.floor(b / stride) - Math.floor(a / stride)];
+function rightmostTurn(
+  previous: number,
+  current: number,
+  options: number[],
+  stride: number,
+): number {
+  const dir = (a: number, b: number): Point => [
+    (b % stride) - (a % stride),
+    Math.floor(b / stride) - Math.floor(a / stride),
+  ];
   const [ix, iy] = dir(previous, current);
   let best = 0;
   let bestCross = -Infinity;
@@ -241,10 +257,10 @@ function rightmostTurn(previous: number, current: number, options: number[], str
 function dropCollinear(points: Point[]): Point[] {
   const kept: Point[] = [];
   for (let i = 0; i < points.length; i += 1) {
-    const [ax, ay] = points[(i + points.length - 1) % points.length] as Point;
-    const [bx, by] = points[i] as Point;
-    const [cx, cy] = points[(i + 1) % points.length] as Point;
-    if ((bx - ax) * (cy - by) - (by - ay) * (cx - bx) !== 0) kept.push(points[i] as Point);
+    const [ax, ay] = at(points, (i + points.length - 1) % points.length);
+    const [bx, by] = at(points, i);
+    const [cx, cy] = at(points, (i + 1) % points.length);
+    if ((bx - ax) * (cy - by) - (by - ay) * (cx - bx) !== 0) kept.push(at(points, i));
   }
   return kept;
 }
@@ -254,7 +270,7 @@ export function simplifyClosed(polygon: Polygon, tolerance: number): Point[] {
   if (polygon.length <= 4 || tolerance <= 0) return [...polygon];
   let far = 0;
   let farDistance = -1;
-  const [sx, sy] = polygon[0] as Point;
+  const [sx, sy] = at(polygon, 0);
   polygon.forEach(([x, y], index) => {
     const d = (x - sx) ** 2 + (y - sy) ** 2;
     if (d > farDistance) {
@@ -263,20 +279,20 @@ export function simplifyClosed(polygon: Polygon, tolerance: number): Point[] {
     }
   });
   const first = simplifyOpen(polygon.slice(0, far + 1), tolerance);
-  const second = simplifyOpen([...polygon.slice(far), polygon[0] as Point], tolerance);
+  const second = simplifyOpen([...polygon.slice(far), at(polygon, 0)], tolerance);
   const ring = [...first.slice(0, -1), ...second.slice(0, -1)];
   return ring.length >= 3 ? ring : [...polygon];
 }
 
 function simplifyOpen(points: Polygon, tolerance: number): Point[] {
   if (points.length <= 2) return [...points];
-  const [ax, ay] = points[0] as Point;
-  const [bx, by] = points[points.length - 1] as Point;
+  const [ax, ay] = at(points, 0);
+  const [bx, by] = at(points, points.length - 1);
   const length = Math.hypot(bx - ax, by - ay);
   let index = 0;
   let distance = -1;
   for (let i = 1; i < points.length - 1; i += 1) {
-    const [px, py] = points[i] as Point;
+    const [px, py] = at(points, i);
     const d =
       length === 0
         ? Math.hypot(px - ax, py - ay)
@@ -286,7 +302,7 @@ function simplifyOpen(points: Polygon, tolerance: number): Point[] {
       index = i;
     }
   }
-  if (distance <= tolerance) return [points[0] as Point, points[points.length - 1] as Point];
+  if (distance <= tolerance) return [at(points, 0), at(points, points.length - 1)];
   const left = simplifyOpen(points.slice(0, index + 1), tolerance);
   const right = simplifyOpen(points.slice(index), tolerance);
   return [...left.slice(0, -1), ...right];
@@ -298,6 +314,6 @@ export function clampPoint([x, y]: Point, width: number, height: number): Point 
 }
 
 /** Rounds to 0.01 px: the JSON stays short and the saved shape is the drawn one. */
-export function roundPolygon(polygon: Polygon): Point[] {
+export function roundPolygon(polygon: Polygon): [number, number][] {
   return polygon.map(([x, y]) => [Math.round(x * 100) / 100, Math.round(y * 100) / 100]);
 }

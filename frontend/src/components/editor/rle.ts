@@ -3,7 +3,7 @@
  * the compressed string form pycocotools writes, so predicted masks the API sends as RLE can be drawn
  * and, once edited, turned into polygons.
  */
-import { emptyMask, type Mask } from './geometry';
+import { at, emptyMask, type Mask } from './geometry';
 
 export interface Rle {
   size: readonly [number, number] | readonly number[];
@@ -26,7 +26,7 @@ export function decodeCounts(text: string): number[] {
       k += 1;
       if (!more && (c & 0x10) !== 0) x |= -1 << (5 * k);
     }
-    if (counts.length > 2) x += counts[counts.length - 2] as number;
+    if (counts.length > 2) x += at(counts, counts.length - 2);
     counts.push(x);
   }
   return counts;
@@ -36,7 +36,7 @@ export function decodeCounts(text: string): number[] {
 export function encodeCounts(counts: readonly number[]): string {
   let text = '';
   counts.forEach((count, index) => {
-    let x = index > 2 ? count - (counts[index - 2] as number) : count;
+    let x = index > 2 ? count - at(counts, index - 2) : count;
     let more = true;
     while (more) {
       let c = x & 0x1f;
@@ -55,7 +55,7 @@ function runsOf(rle: Rle): number[] {
 
 /** The bounding box (in pixels) of an RLE's set pixels, or null when it is empty. */
 export function rleBox(rle: Rle): { x0: number; y0: number; x1: number; y1: number } | null {
-  const h = rle.size[0] as number;
+  const h = rle.size[0];
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
@@ -84,7 +84,7 @@ export function rleBox(rle: Rle): { x0: number; y0: number; x1: number; y1: numb
 
 /** Calls `visit(x, y, length)` for each vertical run of set pixels (column-major). */
 export function forEachRun(rle: Rle, visit: (x: number, y: number, length: number) => void): void {
-  const h = rle.size[0] as number;
+  const h = rle.size[0];
   let index = 0;
   runsOf(rle).forEach((run, i) => {
     if (i % 2 === 1) {
