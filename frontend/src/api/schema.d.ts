@@ -326,7 +326,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Move images to another split (working copy)
+         * @description The images keep their annotations; each moved image gets a new id (listed). 409 when the split already has an image of the same name; 404 when an id is unknown (nothing moves).
+         */
+        patch: operations["assign_split_api_v1_datasets__dataset_id__images_patch"];
         trace?: never;
     };
     "/api/v1/datasets/{dataset_id}/images/{image_id}/annotations": {
@@ -442,6 +446,68 @@ export interface paths {
          * @description Checks every image and label (corrupt images, labels without images, images without labels, coordinates outside [0, 1], polygons with < 3 points, class ids out of range, duplicates, empty splits) and stores the report and statistics. 409 while it is importing.
          */
         post: operations["validate_dataset_api_v1_datasets__dataset_id__validate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{dataset_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dataset's versions, newest first */
+        get: operations["list_versions_api_v1_datasets__dataset_id__versions_get"];
+        put?: never;
+        /**
+         * Snapshot the working copy as a new immutable version
+         * @description Stores every image once (content-addressed, shared across versions and datasets) and a manifest of splits and instances; answers the counts per split and class and what changed since the previous version.
+         */
+        post: operations["create_version_api_v1_datasets__dataset_id__versions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{dataset_id}/versions/{version_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version */
+        get: operations["get_version_api_v1_datasets__dataset_id__versions__version_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a version
+         * @description 409 naming the models (or training sessions) that were trained on it. Stored images that no other version needs are removed.
+         */
+        delete: operations["delete_version_api_v1_datasets__dataset_id__versions__version_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{dataset_id}/versions/{version_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a version as a zip
+         * @description YOLO-seg (data.yaml, images/, labels/) or COCO (<split>/_annotations.coco.json), streamed as it is written. The dataset zip upload reads it back to the same images and instances.
+         */
+        get: operations["download_version_api_v1_datasets__dataset_id__versions__version_id__download_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2073,23 +2139,6 @@ export interface components {
             /** Size Bytes */
             size_bytes: number;
         };
-        /** ClassCount */
-        ClassCount: {
-            /** Class Id */
-            class_id: number;
-            /**
-             * Images
-             * @description Images holding at least one polygon of this class
-             */
-            images: number;
-            /**
-             * Instances
-             * @description Annotated polygons of this class
-             */
-            instances: number;
-            /** Name */
-            name: string;
-        };
         /** CompareEntry */
         CompareEntry: {
             /** Epochs */
@@ -2611,6 +2660,36 @@ export interface components {
             totals: components["schemas"]["SplitStats"] | null;
             /** Validation Status */
             validation_status: ("passed" | "warnings" | "errors") | null;
+        };
+        /** DatasetVersionOut */
+        DatasetVersionOut: {
+            changes: components["schemas"]["VersionChanges"];
+            /** Class Names */
+            class_names: string[];
+            counts: components["schemas"]["VersionCounts"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Dataset Id */
+            dataset_id: string;
+            /** Id */
+            id: string;
+            /** Message */
+            message: string;
+            /**
+             * Models
+             * @description Names of the models trained on it (it cannot be deleted then)
+             */
+            models: string[];
+            /** Number */
+            number: number;
+            /**
+             * Size Bytes
+             * @description Bytes of the images it names (stored once across versions)
+             */
+            size_bytes: number;
         };
         /** DeleteResponse */
         DeleteResponse: {
@@ -4119,6 +4198,13 @@ export interface components {
              */
             temperature_warning_c: number;
         };
+        /** MovedImage */
+        MovedImage: {
+            /** New Id */
+            new_id: string;
+            /** Old Id */
+            old_id: string;
+        };
         /** NotificationOut */
         NotificationOut: {
             /**
@@ -4871,6 +4957,40 @@ export interface components {
              */
             width: "p95" | "max";
         };
+        /** SplitAssignment */
+        SplitAssignment: {
+            /** Image Ids */
+            image_ids: string[];
+            /**
+             * Split
+             * @enum {string}
+             */
+            split: "train" | "val" | "test";
+        };
+        /** SplitAssignmentResult */
+        SplitAssignmentResult: {
+            /** Dataset Id */
+            dataset_id: string;
+            /** Moved */
+            moved: components["schemas"]["MovedImage"][];
+            /**
+             * Split
+             * @enum {string}
+             */
+            split: "train" | "val" | "test";
+            /**
+             * Unchanged
+             * @description Images already in that split
+             */
+            unchanged: number;
+        };
+        /** SplitCount */
+        SplitCount: {
+            /** Images */
+            images: number;
+            /** Instances */
+            instances: number;
+        };
         /** SplitStats */
         SplitStats: {
             /**
@@ -4879,7 +4999,7 @@ export interface components {
              */
             background_images: number;
             /** Classes */
-            classes: components["schemas"]["ClassCount"][];
+            classes: components["schemas"]["app__schemas__datasets__ClassCount"][];
             image_sizes: components["schemas"]["ImageSizeStats"] | null;
             /** Images */
             images: number;
@@ -5942,6 +6062,73 @@ export interface components {
             warning_count: number;
         };
         /**
+         * VersionChanges
+         * @description What changed since the previous version (everything is `added` for the first one).
+         */
+        VersionChanges: {
+            /** Images Added */
+            images_added: number;
+            /**
+             * Images Changed
+             * @description Same image (split and name) with other bytes or instances
+             */
+            images_changed: number;
+            /**
+             * Images Moved
+             * @description Same bytes and name in another split
+             */
+            images_moved: number;
+            /** Images Removed */
+            images_removed: number;
+            /** Instances Added */
+            instances_added: number;
+            /** Instances Removed */
+            instances_removed: number;
+            /** Previous Number */
+            previous_number: number | null;
+            /** Previous Version Id */
+            previous_version_id: string | null;
+        };
+        /** VersionCounts */
+        VersionCounts: {
+            /** Classes */
+            classes: components["schemas"]["app__schemas__dataset_versions__ClassCount"][];
+            /** Images */
+            images: number;
+            /** Instances */
+            instances: number;
+            /** Splits */
+            splits: {
+                [key: string]: components["schemas"]["SplitCount"];
+            };
+        };
+        /** VersionCreate */
+        VersionCreate: {
+            /**
+             * Message
+             * @description What changed, in the user's words
+             * @default
+             */
+            message: string;
+        };
+        /** VersionDeleted */
+        VersionDeleted: {
+            /** Id */
+            id: string;
+            /**
+             * Removed Objects
+             * @description Stored files no other version needed any more
+             */
+            removed_objects: number;
+        };
+        /** VersionList */
+        VersionList: {
+            /** Items */
+            items: components["schemas"]["DatasetVersionOut"][];
+            /** Total */
+            total: number;
+        };
+        /**
          * WorkerHostStats
          * @description A worker node of the celery runner (CRACKDET_RUNNER=celery): its latest readings and slots.
          */
@@ -5982,6 +6169,41 @@ export interface components {
              * @description gpu (trainings) or cpu (imports, exports, evaluations)
              */
             queue: string;
+        };
+        /** ClassCount */
+        app__schemas__dataset_versions__ClassCount: {
+            /** Class Id */
+            class_id: number;
+            /** Images */
+            images: number;
+            /** Instances */
+            instances: number;
+            /** Name */
+            name: string;
+            /**
+             * Per Split
+             * @description Instances of this class per split
+             */
+            per_split: {
+                [key: string]: number;
+            };
+        };
+        /** ClassCount */
+        app__schemas__datasets__ClassCount: {
+            /** Class Id */
+            class_id: number;
+            /**
+             * Images
+             * @description Images holding at least one polygon of this class
+             */
+            images: number;
+            /**
+             * Instances
+             * @description Annotated polygons of this class
+             */
+            instances: number;
+            /** Name */
+            name: string;
         };
     };
     responses: never;
@@ -6919,6 +7141,69 @@ export interface operations {
             };
         };
     };
+    assign_split_api_v1_datasets__dataset_id__images_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dataset id */
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SplitAssignment"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SplitAssignmentResult"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the endpoint's limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_annotations_api_v1_datasets__dataset_id__images__image_id__annotations_get: {
         parameters: {
             query?: never;
@@ -7337,6 +7622,260 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationReport"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_versions_api_v1_datasets__dataset_id__versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dataset id */
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionList"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_version_api_v1_datasets__dataset_id__versions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dataset id */
+                dataset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetVersionOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than the endpoint's limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_version_api_v1_datasets__dataset_id__versions__version_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dataset id */
+                dataset_id: string;
+                /** @description Version id */
+                version_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetVersionOut"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_version_api_v1_datasets__dataset_id__versions__version_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dataset id */
+                dataset_id: string;
+                /** @description Version id */
+                version_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDeleted"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    download_version_api_v1_datasets__dataset_id__versions__version_id__download_get: {
+        parameters: {
+            query?: {
+                /** @description yolo-seg or coco */
+                format?: "yolo-seg" | "coco";
+            };
+            header?: never;
+            path: {
+                /** @description Dataset id */
+                dataset_id: string;
+                /** @description Version id */
+                version_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
                 };
             };
             /** @description Not Found */

@@ -8,6 +8,7 @@ from app.api.auth import AccessPolicy
 from app.api.v1.endpoints import annotations as annotations_endpoints
 from app.api.v1.endpoints import auth as auth_endpoints
 from app.api.v1.endpoints import dashboard, datasets, gpu, notifications, system, training, users
+from app.api.v1.endpoints import dataset_versions as dataset_versions_endpoints
 from app.api.v1.endpoints import inspections as inspections_endpoints
 from app.api.v1.endpoints import jobs as jobs_endpoints
 from app.api.v1.endpoints import models as models_endpoints
@@ -33,6 +34,7 @@ api_router.include_router(notifications.router)
 api_router.include_router(training.router)
 api_router.include_router(annotations_endpoints.router)  # before datasets: /datasets/from-predictions
 api_router.include_router(datasets.router)
+api_router.include_router(dataset_versions_endpoints.router)
 api_router.include_router(models_endpoints.router)
 api_router.include_router(jobs_endpoints.router)
 api_router.include_router(prediction_endpoints.router)
