@@ -359,6 +359,7 @@ class Structure(Base):
     kind: Mapped[str | None] = mapped_column(String(40))  # bridge|tunnel|wall|building|dam|other
     notes: Mapped[str | None] = mapped_column(Text)
     marker_side_mm: Mapped[float | None] = mapped_column(Float)  # printed fiducial's side, default
+    marker_dictionary: Mapped[str | None] = mapped_column(String(40))  # ArUco/AprilTag family; None: 4x4_50
     created_at: Mapped[datetime] = _created()
 
 

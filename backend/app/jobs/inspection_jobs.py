@@ -70,7 +70,9 @@ def analyse_photo(settings: Settings, item: analysis.AnalysisInput) -> dict[str,
     estimates: list[Any] = []
     if item.marker_side_mm:
         try:
-            estimates.append(marker_scale(_bgr(settings, item.photo), item.marker_side_mm))
+            estimates.append(
+                marker_scale(_bgr(settings, item.photo), item.marker_side_mm, item.marker_dictionary)
+            )
         except ValueError as exc:
             notes.append(f"Marker: {exc}")
     else:

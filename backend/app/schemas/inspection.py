@@ -19,6 +19,31 @@ from app.schemas.prediction import PredictParams, SeverityName
 StructureKind = Literal["bridge", "tunnel", "wall", "building", "dam", "tower", "other"]
 ScaleSource = Literal["marker", "exif", "manual"]
 ScaleChoice = Literal["auto", "marker", "exif", "manual"]
+# The printed marker's family (OpenCV's aruco module); null means DICT_4X4_50.
+MarkerDictionary = Literal[
+    "DICT_4X4_50",
+    "DICT_4X4_100",
+    "DICT_4X4_250",
+    "DICT_4X4_1000",
+    "DICT_5X5_50",
+    "DICT_5X5_100",
+    "DICT_5X5_250",
+    "DICT_5X5_1000",
+    "DICT_6X6_50",
+    "DICT_6X6_100",
+    "DICT_6X6_250",
+    "DICT_6X6_1000",
+    "DICT_7X7_50",
+    "DICT_7X7_100",
+    "DICT_7X7_250",
+    "DICT_7X7_1000",
+    "DICT_ARUCO_ORIGINAL",
+    "DICT_ARUCO_MIP_36h12",
+    "DICT_APRILTAG_16h5",
+    "DICT_APRILTAG_25h9",
+    "DICT_APRILTAG_36h10",
+    "DICT_APRILTAG_36h11",
+]
 TaskStatus = Literal["queued", "running", "completed", "failed", "stopped", "cancelled", "interrupted"]
 
 MAX_IMAGES_PER_REQUEST = 200
@@ -37,6 +62,7 @@ class StructureCreate(BaseModel):
     kind: StructureKind | None = None
     notes: Notes | None = None
     marker_side_mm: MarkerSideMm | None = None
+    marker_dictionary: MarkerDictionary | None = Field(default=None, description="Default DICT_4X4_50")
 
 
 class StructureUpdate(BaseModel):
@@ -46,6 +72,7 @@ class StructureUpdate(BaseModel):
     kind: StructureKind | None = None
     notes: Notes | None = None
     marker_side_mm: MarkerSideMm | None = None
+    marker_dictionary: MarkerDictionary | None = None
 
 
 class StructureOut(BaseModel):
@@ -54,6 +81,7 @@ class StructureOut(BaseModel):
     kind: StructureKind | None
     notes: str | None
     marker_side_mm: float | None
+    marker_dictionary: MarkerDictionary | None
     created_at: datetime
     inspection_count: int
     image_count: int
@@ -89,6 +117,7 @@ class InspectionOut(BaseModel):
     created_at: datetime
     image_count: int
     crack_count: int
+    total_length_mm: float | None = Field(description="Of the cracks in photos with a scale")
     worst_severity: SeverityName | None
 
 

@@ -40,6 +40,7 @@ from tests.helpers.inspection_photos import (
     marked_photo,
     store_prediction,
     wall,
+    with_marker,
 )
 from tests.helpers.jobs import wait_for_job
 
@@ -210,10 +211,36 @@ def test_marker_scale_gps_geojson_and_csv(client: TestClient, settings: Settings
     assert float(row["longitude"]) == pytest.approx(GPS[1], abs=1e-6)
     assert next(r for r in table if r["image"] == "bare.jpg")["latitude"] == ""
 
+    over_time = ok(client.get(f"{API}/structures/{sid}"))["inspections"][0]
+    assert over_time["crack_count"] == 2 and over_time["image_count"] == 2
+    assert over_time["total_length_mm"] == pytest.approx(crack["length_mm"], abs=1e-3)  # the scaled one only
+
     points = ok(client.get(f"{API}/structures/{sid}/map"))
     assert [p["image_id"] for p in points["points"]] == [by_prediction[marked]]
     assert points["points"][0]["worst_severity"] == crack["severity"] and points["without_location"] == 1
     assert ok(client.get(f"{API}/inspections/map-settings")) == {"tile_url": None, "attribution": None}
+
+
+def test_the_marker_family_is_the_structures(client: TestClient, settings: Settings) -> None:
+    photo = jpeg(with_marker(wall(400, 500, 8), 40, 40, cv2.aruco.DICT_APRILTAG_36h11))
+    found = {}
+    for family in (None, "DICT_APRILTAG_36h11"):
+        body = {"marker_side_mm": MARKER_SIDE_MM, "marker_dictionary": family}
+        structure = new_structure(client, **body)
+        assert structure["marker_dictionary"] == family
+        iid = new_inspection(client, structure["id"], "2026-05-04")["id"]
+        pid = store_prediction(settings, photo, [], "apriltag.jpg")
+        found[family] = image(client, add_images(client, iid, [pid])["images"][0]["id"])["scale"]
+    # The default family (4x4) does not see an AprilTag: no scale, and a note says why.
+    assert found[None]["mm_per_px"] is None
+    assert any(note.startswith("Marker:") for note in found[None]["notes"])
+    tagged = found["DICT_APRILTAG_36h11"]
+    assert tagged["source"] == "marker"
+    assert tagged["mm_per_px"] == pytest.approx(MARKER_SIDE_MM / MARKER_PX, rel=0.02)
+    assert (
+        client.post(f"{API}/structures", json={"name": "x", "marker_dictionary": "DICT_9X9_1"}).status_code
+        == 422
+    )
 
 
 def test_manual_override_conflict_and_stale_write(client: TestClient, settings: Settings) -> None:

@@ -47,8 +47,9 @@ def draw_cracks(photo: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
     return out
 
 
-def with_marker(photo: np.ndarray, x: int, y: int) -> np.ndarray:
-    dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
+def with_marker(photo: np.ndarray, x: int, y: int, family: int = cv2.aruco.DICT_4X4_50) -> np.ndarray:
+    """`photo` with a marker of `family` (id 7), MARKER_PX wide, on a white border at (x, y)."""
+    dictionary = cv2.aruco.getPredefinedDictionary(family)
     marker = cv2.aruco.generateImageMarker(dictionary, 7, MARKER_PX)
     out = photo.copy()
     pad = 20

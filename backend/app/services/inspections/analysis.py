@@ -16,6 +16,8 @@ from app.db.session import session_scope
 from app.repositories import inspections as repo
 from app.services.inspections.files import stored_file
 
+DEFAULT_MARKER = "DICT_4X4_50"
+
 
 @dataclass(frozen=True)
 class AnalysisInput:
@@ -23,6 +25,7 @@ class AnalysisInput:
     image_name: str
     photo: Path  # the original upload, with its EXIF
     marker_side_mm: float | None
+    marker_dictionary: str  # the structure's marker family
     distance_m: float | None
 
 
@@ -46,6 +49,7 @@ def inputs(settings: Settings, image_ids: list[str]) -> list[AnalysisInput]:
                     image_name=prediction.image_name or "image",
                     photo=stored_file(settings, prediction.image_path, "photo"),
                     marker_side_mm=side,
+                    marker_dictionary=(structure.marker_dictionary if structure else None) or DEFAULT_MARKER,
                     distance_m=image.distance_m,
                 )
             )

@@ -83,6 +83,11 @@ def image_out(image: repo.InspectionImage, prediction: repo.Prediction) -> Inspe
     )
 
 
+def _total(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(sum(known), 3) if known else None
+
+
 def inspection_out(
     inspection: repo.Inspection, structure: repo.Structure, images: list[InspectionImageOut]
 ) -> InspectionOut:
@@ -98,6 +103,7 @@ def inspection_out(
         created_at=as_utc(inspection.created_at),
         image_count=len(images),
         crack_count=sum(len(i.cracks) for i in images),
+        total_length_mm=_total([i.total_length_mm for i in images]),
         worst_severity=scale.worst([i.worst_severity for i in images]),
     )
 
@@ -112,6 +118,7 @@ def structure_out(
         kind=structure.kind,
         notes=structure.notes,
         marker_side_mm=structure.marker_side_mm,
+        marker_dictionary=structure.marker_dictionary,
         created_at=as_utc(structure.created_at),
         inspection_count=len(inspections),
         image_count=image_count if image_count is not None else sum(i.image_count for i in inspections),

@@ -21,6 +21,7 @@ import {
 } from '@/services/inspections.service';
 
 import { ConfirmDelete } from './ConfirmDelete';
+import { InspectionTrend } from './InspectionTrend';
 import { SeverityBadge } from './SeverityBadge';
 import { StructureMapView } from './StructureMap';
 
@@ -39,6 +40,12 @@ const COLUMNS: readonly Column<Inspection>[] = [
   { key: 'inspector', header: 'Inspector', cell: (i) => i.inspector ?? '—' },
   { key: 'images', header: 'Images', align: 'right', cell: (i) => i.image_count },
   { key: 'cracks', header: 'Cracks', align: 'right', cell: (i) => i.crack_count },
+  {
+    key: 'length',
+    header: 'Total length (mm)',
+    align: 'right',
+    cell: (i) => (i.total_length_mm === null ? '—' : i.total_length_mm.toFixed(1)),
+  },
   { key: 'worst', header: 'Worst', cell: (i) => <SeverityBadge severity={i.worst_severity} /> },
 ];
 
@@ -202,6 +209,7 @@ export default function StructureDetailPage() {
       </Card>
       <Card title="Inspections over time">
         <div className="space-y-5 p-5">
+          <InspectionTrend inspections={s.inspections} />
           <Table
             label="Inspections"
             variant="plain"

@@ -17,6 +17,7 @@ import { createTestQueryClient, jsonResponse, mockFetch } from '@/test/utils';
 
 import { ScalePanel } from './ScalePanel';
 import { pointBounds, severityColour, SEVERITY_COLOURS } from './severity';
+import { trendRows } from './trend';
 
 function image(overrides: Partial<InspectionImage> = {}): InspectionImage {
   return {
@@ -133,6 +134,21 @@ describe('inspection helpers', () => {
     } as StructureDetail;
     expect(earlierInspections(structure, inspection('b', '2026-05-04')).map((i) => i.id)).toEqual([
       'a',
+    ]);
+  });
+
+  it('orders the trend oldest first and keeps unknown lengths empty', () => {
+    const inspection = (day: string, cracks: number, length: number | null) =>
+      ({
+        inspected_on: day,
+        crack_count: cracks,
+        total_length_mm: length,
+      }) as StructureDetail['inspections'][number];
+    expect(
+      trendRows([inspection('2026-05-04', 3, 120.5), inspection('2025-05-02', 1, null)]),
+    ).toEqual([
+      { date: '2025-05-02', cracks: 1, lengthMm: null },
+      { date: '2026-05-04', cracks: 3, lengthMm: 120.5 },
     ]);
   });
 

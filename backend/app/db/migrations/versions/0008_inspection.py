@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=40), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("marker_side_mm", sa.Float(), nullable=True),
+        sa.Column("marker_dictionary", sa.String(length=40), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_structures")),
     )
