@@ -22,6 +22,7 @@ from app.db.session import session_scope
 from app.db.tables import Checkpoint, Dataset, Job, Model, ModelEvaluation, Setting, TrainingSession
 from app.domain.status import DatasetStatus
 from app.utils.clock import utc_now
+from app.utils.paths import PathEscape, confine
 
 log = logging.getLogger("app.jobs.storage")
 
@@ -105,6 +106,14 @@ def verify_storage(settings: Settings) -> None:
 # --- per-job inputs ----------------------------------------------------------------------------------
 
 
+def _stored(root: Path, relative: str) -> Path:
+    """A path the database stores, below `root` (StorageError when it leads outside)."""
+    try:
+        return confine(relative, root)
+    except PathEscape:
+        raise StorageError(f"The stored path {relative!r} leads outside {root}.") from None
+
+
 def _require_file(settings: Settings, path: Path, what: str, size_bytes: int | None = None) -> None:
     if not path.is_file():
         raise StorageError(f"{what} not found at {path}. {_mount_hint(settings)}")
@@ -120,7 +129,7 @@ def _require_file(settings: Settings, path: Path, what: str, size_bytes: int | N
 def _check_dataset(settings: Settings, dataset: Dataset | None) -> None:
     if dataset is None or dataset.status != DatasetStatus.READY or not dataset.path:
         return  # the job itself reports a missing or unready dataset
-    root = settings.datasets_dir / dataset.path
+    root = _stored(settings.datasets_dir, dataset.path)
     _require_file(settings, root / "data.yaml", f"Dataset '{dataset.name}': data.yaml")
     if dataset.image_count > 0:
         found = sum(1 for p in root.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
@@ -133,7 +142,9 @@ def _check_dataset(settings: Settings, dataset: Dataset | None) -> None:
 
 def _check_model(settings: Settings, model: Model | None) -> None:
     if model is not None:
-        _require_file(settings, settings.data_dir / model.path, f"Model '{model.name}'", model.size_bytes)
+        _require_file(
+            settings, _stored(settings.data_dir, model.path), f"Model '{model.name}'", model.size_bytes
+        )
 
 
 def _check_training(settings: Settings, job: Job) -> None:
@@ -157,7 +168,7 @@ def _check_training(settings: Settings, job: Job) -> None:
         if newest is not None:
             _require_file(
                 settings,
-                settings.data_dir / newest.path,
+                _stored(settings.data_dir, newest.path),
                 f"Checkpoint of epoch {newest.epoch} of '{session.name}'",
                 newest.size_bytes,
             )
@@ -183,14 +194,14 @@ def _check_prediction_batch(settings: Settings, job: Job) -> None:
     if weights and not Path(weights).exists():
         raise StorageError(f"Model weights not found at {weights}. {_mount_hint(settings)}")
     for item in job.params.get("items", []):
-        path = settings.data_dir / str(item.get("image_path", ""))
+        path = _stored(settings.data_dir, str(item.get("image_path", "")))
         _require_file(settings, path, f"Uploaded image {item.get('image_name') or path.name}")
 
 
 def _check_model_import(settings: Settings, job: Job) -> None:
     upload = job.params.get("upload")
     if upload:
-        _require_file(settings, settings.data_dir / str(upload), "The uploaded model file")
+        _require_file(settings, _stored(settings.data_dir, str(upload)), "The uploaded model file")
 
 
 _CHECKS: dict[str, Callable[[Settings, Job], None]] = {
