@@ -19,7 +19,7 @@ from app.api.v1.router import access_policy, api_router
 from app.api.v1.websockets.router import ws_router
 from app.config import Settings, get_settings
 from app.core.prediction.worker import close_pool
-from app.jobs.runner import forget_runner, get_runner
+from app.jobs.runners import forget_runner, get_runner
 from app.services.auth import check_serving_policy
 from app.services.housekeeping import remove_leftovers
 from app.services.monitoring import start_monitoring, stop_monitoring

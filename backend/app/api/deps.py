@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app.config import Settings
-from app.jobs.runner import get_runner
+from app.jobs.runners import get_runner
 from app.services.ports import JobRunner
 
 

@@ -325,24 +325,3 @@ def _kill_orphan(worker: str | None) -> None:
 def run_job_inline(settings: Settings, job_id: str) -> str:
     """Runs a queued job in this process (tests, CLI); returns its final status."""
     return execute_job(settings, job_id, worker=f"inline:{os.getpid()}")
-
-
-_RUNNERS: dict[str, JobRunner] = {}
-
-
-def get_runner(settings: Settings) -> JobRunner:
-    """The runner serving this database in this process (created on first use): CRACKDET_RUNNER=local
-    (worker processes here) or celery (worker slots on any machine, app/jobs/celery_runner.py)."""
-    key = settings.resolved_database_url
-    if key not in _RUNNERS:
-        if settings.runner == "celery":
-            from app.jobs.celery_runner import CeleryRunner
-
-            _RUNNERS[key] = CeleryRunner(settings)
-        else:
-            _RUNNERS[key] = LocalRunner(settings)
-    return _RUNNERS[key]
-
-
-def forget_runner(settings: Settings) -> None:
-    _RUNNERS.pop(settings.resolved_database_url, None)

@@ -39,7 +39,8 @@ from schemathesis.python import asgi as schemathesis_asgi
 from app.config import Settings
 from app.db.migrate import upgrade
 from app.db.session import dispose_engines
-from app.jobs.runner import LocalRunner, forget_runner, get_runner
+from app.jobs.runner import LocalRunner
+from app.jobs.runners import forget_runner, get_runner
 from app.main import create_app
 from tests.conftest import POSTGRES_URL, _postgres_schema_url
 

@@ -24,7 +24,8 @@ from app.db.tables import Job, Model, TrainingSession
 from app.domain.status import SessionStatus
 from app.jobs.celery_runner import CeleryRunner
 from app.jobs.live import LiveRelay, RemoteHost, redact_url
-from app.jobs.runner import LocalRunner, forget_runner, get_runner, gpu_count
+from app.jobs.runner import LocalRunner, gpu_count
+from app.jobs.runners import forget_runner, get_runner
 from app.jobs.storage import (
     MARKER_NAME,
     StorageError,
