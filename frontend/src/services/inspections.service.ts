@@ -8,6 +8,7 @@ export type Structure = ApiSchema<'StructureOut'>;
 export type StructureDetail = ApiSchema<'StructureDetail'>;
 export type StructureCreate = ApiSchema<'StructureCreate'>;
 export type StructureKind = NonNullable<StructureCreate['kind']>;
+export type MarkerDictionary = NonNullable<StructureCreate['marker_dictionary']>;
 export type Inspection = ApiSchema<'InspectionOut'>;
 export type InspectionDetail = ApiSchema<'InspectionDetail'>;
 export type InspectionCreate = ApiSchema<'InspectionCreate'>;
@@ -36,6 +37,16 @@ export const STRUCTURE_KINDS: readonly StructureKind[] = [
   'dam',
   'tower',
   'other',
+];
+
+/** Printed marker families offered in the form (the API accepts every OpenCV ArUco / AprilTag one). */
+export const MARKER_DICTIONARIES: readonly { id: MarkerDictionary; label: string }[] = [
+  { id: 'DICT_4X4_50', label: 'ArUco 4x4 (default)' },
+  { id: 'DICT_5X5_100', label: 'ArUco 5x5' },
+  { id: 'DICT_6X6_250', label: 'ArUco 6x6' },
+  { id: 'DICT_ARUCO_ORIGINAL', label: 'ArUco original' },
+  { id: 'DICT_APRILTAG_36h11', label: 'AprilTag 36h11' },
+  { id: 'DICT_APRILTAG_25h9', label: 'AprilTag 25h9' },
 ];
 
 export const SCALE_SOURCE_LABELS: Record<ScaleCandidate['source'], string> = {

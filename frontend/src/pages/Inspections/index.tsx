@@ -16,7 +16,9 @@ import {
   createStructure,
   fetchStructures,
   inspectionKeys,
+  MARKER_DICTIONARIES,
   STRUCTURE_KINDS,
+  type MarkerDictionary,
   type Structure,
   type StructureKind,
 } from '@/services/inspections.service';
@@ -65,12 +67,14 @@ function NewStructureForm({ onCreated }: { onCreated: (id: string) => void }) {
   const [name, setName] = useState('');
   const [kind, setKind] = useState<StructureKind | ''>('');
   const [markerSide, setMarkerSide] = useState('');
+  const [markerFamily, setMarkerFamily] = useState<MarkerDictionary>('DICT_4X4_50');
   const create = useMutation({
     mutationFn: () =>
       createStructure({
         name: name.trim(),
         kind: kind === '' ? null : kind,
         marker_side_mm: markerSide === '' ? null : Number(markerSide),
+        marker_dictionary: markerFamily,
       }),
     onSuccess: async (created) => {
       await queryClient.invalidateQueries({ queryKey: inspectionKeys.structures() });
@@ -84,7 +88,7 @@ function NewStructureForm({ onCreated }: { onCreated: (id: string) => void }) {
   return (
     <form
       onSubmit={submit}
-      className="grid gap-4 sm:grid-cols-4 sm:items-end"
+      className="grid gap-4 sm:grid-cols-5 sm:items-end"
       aria-label="New structure"
     >
       <FormField label="Name">
@@ -136,11 +140,27 @@ function NewStructureForm({ onCreated }: { onCreated: (id: string) => void }) {
           />
         )}
       </FormField>
+      <FormField label="Marker type">
+        {(control) => (
+          <select
+            {...control}
+            className={INPUT_CLASSES}
+            value={markerFamily}
+            onChange={(e) => { setMarkerFamily(e.target.value as MarkerDictionary); }}
+          >
+            {MARKER_DICTIONARIES.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </FormField>
       <Button type="submit" disabled={name.trim() === '' || create.isPending}>
         Add structure
       </Button>
       {create.isError && (
-        <Callout tone="error" className="sm:col-span-4">
+        <Callout tone="error" className="sm:col-span-5">
           {errorMessage(create.error)}
         </Callout>
       )}
