@@ -125,7 +125,9 @@ def prepare_request(
     trainer = family.trainer_class()
     run_dir = settings.runs_dir / session_id
     with session_scope(settings.resolved_database_url) as db:
-        dataset = resolve_dataset(settings, db, dataset_id)
+        session_row = repo.get_session(db, session_id)
+        version_id = session_row.dataset_version_id if session_row is not None else None
+        dataset = resolve_dataset(settings, db, dataset_id, version_id)
         last = trainer.last_checkpoint(run_dir) if resume else None
         weights = None if last else resolve_start_weights(settings, db, config)
     try:
@@ -146,7 +148,8 @@ def prepare_request(
         elif weights.kind == "download":  # the library fetches them into its cache while building
             recorder.on_log(f"Starting from {weights.label}: fetched into {weights.path} while building")
         recorder.on_log(
-            f"Building {config.model_arch} from {weights.label}; dataset '{dataset.name}' "
+            f"Building {config.model_arch} from {weights.label}; "
+            f"dataset '{dataset.name}'{dataset.version_label} "
             f"({dataset.train_images} training images, classes: {', '.join(dataset.class_names)}); "
             f"device {device}"
         )
@@ -163,7 +166,7 @@ def prepare_request(
         weights=weights.path if weights else None,
         resume_from=last,
         dataset_root=dataset.root,
-        cache_dir=family.dataset_cache_dir(settings.data_dir, dataset.id),
+        cache_dir=family.dataset_cache_dir(settings.data_dir, dataset.cache_key),
     )
 
 
@@ -205,6 +208,7 @@ def _register_model(
         size_bytes=target.stat().st_size,
         metrics=metrics,
         dataset_id=session.dataset_id,
+        dataset_version_id=session.dataset_version_id,
         session_id=session.id,
     )
 

@@ -38,6 +38,8 @@ class ModelSummary(_Out):
     image_size: int | None = Field(description="Training image size (pixels)")
     dataset_id: str | None
     dataset_name: str | None = None
+    dataset_version_id: str | None = Field(default=None, description="The dataset version it was trained on")
+    dataset_version_number: int | None = None
     session_id: str | None = Field(description="The training run that produced it (trained models)")
     session_name: str | None = None
     metrics: dict[str, float] = Field(description="box_/mask_ precision, recall, map50, map50_95")

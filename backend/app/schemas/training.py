@@ -30,9 +30,17 @@ class TrainingSessionCreate(TrainingConfig):
     name: str | None = Field(
         default=None, min_length=1, max_length=200, description="Display name; default '<arch> on <dataset>'"
     )
+    dataset_version_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=32,
+        description="Train on this immutable version of the dataset; null: its working copy as it is now",
+    )
 
     def training_config(self) -> TrainingConfig:
-        return TrainingConfig.model_validate(self.model_dump(exclude={"dataset_id", "name"}))
+        return TrainingConfig.model_validate(
+            self.model_dump(exclude={"dataset_id", "name", "dataset_version_id"})
+        )
 
 
 class TrainingSessionSummary(BaseModel):
@@ -43,6 +51,8 @@ class TrainingSessionSummary(BaseModel):
     status: SessionStatus
     dataset_id: str | None
     dataset_name: str | None = None
+    dataset_version_id: str | None = Field(default=None, description="The dataset version it trains on")
+    dataset_version_number: int | None = None
     framework: str
     model_arch: str
     current_epoch: int = Field(description="Epochs finished")

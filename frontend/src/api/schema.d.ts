@@ -3915,6 +3915,13 @@ export interface components {
             /** Dataset Name */
             dataset_name?: string | null;
             /**
+             * Dataset Version Id
+             * @description The dataset version it was trained on
+             */
+            dataset_version_id?: string | null;
+            /** Dataset Version Number */
+            dataset_version_number?: number | null;
+            /**
              * Evaluation Count
              * @default 0
              */
@@ -4066,6 +4073,13 @@ export interface components {
             dataset_id: string | null;
             /** Dataset Name */
             dataset_name?: string | null;
+            /**
+             * Dataset Version Id
+             * @description The dataset version it was trained on
+             */
+            dataset_version_id?: string | null;
+            /** Dataset Version Number */
+            dataset_version_number?: number | null;
             /**
              * Evaluation Count
              * @default 0
@@ -5579,6 +5593,11 @@ export interface components {
              */
             dataset_id: string;
             /**
+             * Dataset Version Id
+             * @description Train on this immutable version of the dataset; null: its working copy as it is now
+             */
+            dataset_version_id?: string | null;
+            /**
              * Device
              * @description 'auto', 'cpu', a GPU index ('0') or several ('0,1')
              * @default auto
@@ -5727,6 +5746,13 @@ export interface components {
             dataset_id: string | null;
             /** Dataset Name */
             dataset_name?: string | null;
+            /**
+             * Dataset Version Id
+             * @description The dataset version it trains on
+             */
+            dataset_version_id?: string | null;
+            /** Dataset Version Number */
+            dataset_version_number?: number | null;
             /** Error */
             error: string | null;
             /**
@@ -5822,6 +5848,13 @@ export interface components {
             dataset_id: string | null;
             /** Dataset Name */
             dataset_name?: string | null;
+            /**
+             * Dataset Version Id
+             * @description The dataset version it trains on
+             */
+            dataset_version_id?: string | null;
+            /** Dataset Version Number */
+            dataset_version_number?: number | null;
             /** Error */
             error: string | null;
             /** Finished At */

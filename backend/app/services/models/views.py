@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.core.export.formats import FORMATS
 from app.core.models.metrics import primary_metric
 from app.domain.status import JobStatus
+from app.repositories import dataset_versions as version_repo
 from app.repositories import models as repo
 from app.repositories.models import EvaluationRow, ExportRow, JobRow, ModelRow
 from app.schemas.models import (
@@ -30,6 +31,7 @@ def summary(
     session_names: dict[str, str],
     export_counts: dict[str, int],
     evaluation_counts: dict[str, int],
+    version_numbers: dict[str, int] | None = None,
 ) -> ModelSummary:
     family, scale = family_and_scale(model.model_arch)
     metrics = dict(model.metrics or {})
@@ -47,6 +49,8 @@ def summary(
         image_size=model.image_size,
         dataset_id=model.dataset_id,
         dataset_name=dataset_names.get(model.dataset_id or ""),
+        dataset_version_id=model.dataset_version_id,
+        dataset_version_number=(version_numbers or {}).get(model.dataset_version_id or ""),
         session_id=model.session_id,
         session_name=session_names.get(model.session_id or ""),
         metrics=metrics,
@@ -64,7 +68,8 @@ def summaries(db: Session, models: list[ModelRow]) -> list[ModelSummary]:
     datasets = repo.dataset_names(db, {m.dataset_id for m in models if m.dataset_id})
     sessions = repo.session_names(db, {m.session_id for m in models if m.session_id})
     exports, evaluations = repo.export_counts(db, ids), repo.evaluation_counts(db, ids)
-    return [summary(m, datasets, sessions, exports, evaluations) for m in models]
+    numbers = version_repo.numbers(db, [m.dataset_version_id or "" for m in models])
+    return [summary(m, datasets, sessions, exports, evaluations, numbers) for m in models]
 
 
 def export_out(row: ExportRow, job: JobRow | None) -> ExportOut:

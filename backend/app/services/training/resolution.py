@@ -20,6 +20,7 @@ from app.core.training.offline import is_online
 from app.domain.errors import Conflict, InvalidInput, NotFound, Unprocessable
 from app.domain.status import DatasetStatus
 from app.repositories import training as repo
+from app.services import dataset_version_views, dataset_versions
 from app.services.ports import JobRunner
 from app.utils.paths import is_inside
 
@@ -35,6 +36,17 @@ class ResolvedDataset:
     splits: dict[str, list[Path]]  # train/val(/test) -> absolute image dirs or list files
     class_names: list[str]
     train_images: int
+    version_id: str | None = None  # an immutable dataset version (None: the working copy)
+    version_number: int | None = None
+
+    @property
+    def version_label(self) -> str:
+        return f" version {self.version_number}" if self.version_number is not None else ""
+
+    @property
+    def cache_key(self) -> str:
+        """Name of the family's derived copy: one per dataset, and one per version of it."""
+        return self.id if self.version_id is None else f"{self.id}.v{self.version_id}"
 
 
 @dataclass(frozen=True)
@@ -92,7 +104,16 @@ def _read_data_yaml(data_yaml: Path, dataset_name: str) -> dict[str, Any]:
     return raw
 
 
-def resolve_dataset(settings: Settings, db: Session, dataset_id: str) -> ResolvedDataset:
+def _version_root(settings: Settings, dataset_id: str, version_id: str) -> tuple[Path, int]:
+    """The YOLO-seg view of a dataset version (built on first use) and the version's number."""
+    row, manifest = dataset_versions.load_manifest(settings, dataset_id, version_id)
+    return dataset_version_views.materialise(settings, dataset_id, version_id, manifest), row.number
+
+
+def resolve_dataset(
+    settings: Settings, db: Session, dataset_id: str, version_id: str | None = None
+) -> ResolvedDataset:
+    """The working copy of a ready dataset, or one of its versions (`version_id`)."""
     dataset = repo.get_dataset(db, dataset_id)
     if dataset is None:
         raise NotFound(f"Dataset {dataset_id} does not exist")
@@ -101,6 +122,9 @@ def resolve_dataset(settings: Settings, db: Session, dataset_id: str) -> Resolve
     root = (settings.datasets_dir / dataset.path).resolve()
     if not is_inside(root, settings.datasets_dir):
         raise Unprocessable("Dataset path escapes the datasets folder")
+    number = None
+    if version_id is not None:
+        root, number = _version_root(settings, dataset.id, version_id)
     raw = _read_data_yaml(root / "data.yaml", dataset.name)
     splits: dict[str, list[Path]] = {}
     for split in ("train", "val", "test"):
@@ -111,7 +135,9 @@ def resolve_dataset(settings: Settings, db: Session, dataset_id: str) -> Resolve
     train_images = _count_images(splits["train"])
     if train_images == 0:
         raise Unprocessable(f"Dataset '{dataset.name}' has no training images")
-    return ResolvedDataset(dataset.id, dataset.name, root, splits, _class_names(raw), train_images)
+    return ResolvedDataset(
+        dataset.id, dataset.name, root, splits, _class_names(raw), train_images, version_id, number
+    )
 
 
 def write_run_data_yaml(dataset: ResolvedDataset, run_dir: Path) -> Path:

@@ -14,6 +14,7 @@ from app.core.training import events
 from app.db.session import session_scope
 from app.domain.errors import Conflict
 from app.domain.status import ACTIVE_STATUSES, SessionStatus
+from app.repositories import dataset_versions as version_repo
 from app.repositories import training as repo
 from app.schemas.common import Page
 from app.schemas.training import (
@@ -33,16 +34,17 @@ from app.utils.paths import is_inside
 def create_session(
     settings: Settings, runner: JobRunner, body: TrainingSessionCreate
 ) -> TrainingSessionDetail:
-    given = body.model_dump(include=body.model_fields_set - {"dataset_id", "name"})
+    given = body.model_dump(include=body.model_fields_set - {"dataset_id", "name", "dataset_version_id"})
     config = config_for_request(settings, runner.training_gpu_count(), body.dataset_id, given)
     validate_device(runner, config.device)
     with session_scope(settings.resolved_database_url) as db:
-        dataset = resolve_dataset(settings, db, body.dataset_id)
+        dataset = resolve_dataset(settings, db, body.dataset_id, body.dataset_version_id)
         weights = resolve_start_weights(settings, db, config)
         session = repo.new_session(
             db,
             name=body.name or f"{config.model_arch} on {dataset.name}"[:200],
             dataset_id=dataset.id,
+            dataset_version_id=body.dataset_version_id,
             framework=family_of_architecture(config.model_arch).name,
             model_arch=config.model_arch,
             config=config.model_dump(mode="json"),
@@ -60,7 +62,7 @@ def create_session(
         add_log(
             db,
             session.id,
-            f"Queued {config.model_arch} on '{dataset.name}' "
+            f"Queued {config.model_arch} on '{dataset.name}'{dataset.version_label} "
             f"({dataset.train_images} training images), starting from {weights.label}",
         )
         session_id = session.id
@@ -89,11 +91,16 @@ def list_sessions(
     with session_scope(settings.resolved_database_url) as db:
         rows, total = repo.list_sessions(db, filters, offset=offset, limit=limit)
         names = repo.dataset_names(db, {r.dataset_id for r in rows if r.dataset_id})
+        numbers = version_repo.numbers(db, [r.dataset_version_id or "" for r in rows])
         queued = any(r.status == SessionStatus.QUEUED for r in rows)
         positions = repo.queue_positions(db) if queued else {}
         items = [
             summary(
-                settings, r, dataset_name=names.get(r.dataset_id or ""), queue_position=positions.get(r.id)
+                settings,
+                r,
+                dataset_name=names.get(r.dataset_id or ""),
+                queue_position=positions.get(r.id),
+                version_number=numbers.get(r.dataset_version_id or ""),
             )
             for r in rows
         ]
@@ -151,7 +158,7 @@ def resume_session(settings: Settings, runner: JobRunner, session_id: str) -> Tr
             )
         if session.dataset_id is None:
             raise Conflict("The session's dataset was deleted; it cannot be resumed")
-        resolve_dataset(settings, db, session.dataset_id)
+        resolve_dataset(settings, db, session.dataset_id, session.dataset_version_id)
         has_checkpoint = last_checkpoint_exists(settings, session)
         session.resume_count += 1
         session.error = None

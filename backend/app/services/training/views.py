@@ -10,6 +10,7 @@ from app.core.training import events
 from app.core.training.config import TrainingConfig
 from app.domain.errors import NotFound
 from app.domain.status import RESUMABLE_STATUSES, SessionStatus
+from app.repositories import dataset_versions as version_repo
 from app.repositories import training as repo
 from app.repositories.training import CheckpointRow, EpochMetricRow, EventRow, SessionRow
 from app.schemas.training import (
@@ -51,6 +52,7 @@ def summary(
     *,
     dataset_name: str | None = None,
     queue_position: int | None = None,
+    version_number: int | None = None,
 ) -> TrainingSessionSummary:
     config = session.config or {}
     return TrainingSessionSummary(
@@ -59,6 +61,8 @@ def summary(
         status=session.status,
         dataset_id=session.dataset_id,
         dataset_name=dataset_name,
+        dataset_version_id=session.dataset_version_id,
+        dataset_version_number=version_number,
         framework=session.framework,
         model_arch=session.model_arch,
         current_epoch=session.current_epoch,
@@ -82,8 +86,13 @@ def summary(
 def detail(settings: Settings, db: Session, session: SessionRow) -> TrainingSessionDetail:
     names = repo.dataset_names(db, {session.dataset_id} if session.dataset_id else set())
     position = repo.queue_positions(db).get(session.id) if session.status == SessionStatus.QUEUED else None
+    numbers = version_repo.numbers(db, [session.dataset_version_id or ""])
     base = summary(
-        settings, session, dataset_name=names.get(session.dataset_id or ""), queue_position=position
+        settings,
+        session,
+        dataset_name=names.get(session.dataset_id or ""),
+        queue_position=position,
+        version_number=numbers.get(session.dataset_version_id or ""),
     )
     job = repo.latest_job(db, session.id)
     latest = repo.epoch_metrics(db, session.id, last_n=1)
