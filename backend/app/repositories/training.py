@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.core.training import events
 from app.db.tables import Checkpoint, Dataset, EpochMetric, Job, Model, TrainingEvent, TrainingSession
+from app.domain.status import JobStatus
 
 TRAINING_JOB_KIND = "training"
 
@@ -118,7 +119,7 @@ def queue_positions(db: Session) -> dict[str, int]:
     """1-based FIFO position of every queued training session (by its job's creation)."""
     subject_ids = db.scalars(
         select(Job.subject_id)
-        .where(Job.kind == TRAINING_JOB_KIND, Job.status == "queued")
+        .where(Job.kind == TRAINING_JOB_KIND, Job.status == JobStatus.QUEUED)
         .order_by(Job.created_at, Job.id)
     ).all()
     return {subject: index + 1 for index, subject in enumerate(s for s in subject_ids if s)}

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from app.config import Settings
+from app.core.families.registry import families
 from app.data.upload import ReceivedUpload, UploadLimits, UploadRejected, receive_upload
 from app.db.session import session_scope
 from app.domain.errors import InsufficientStorage, InvalidInput, NotFound, TooLarge
@@ -20,8 +21,12 @@ from app.services.ports import JobRunner
 
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 MIN_FREE_DISK_BYTES = 256 * 1024**2  # keep this much free after an upload
-IMPORT_SUFFIX = ".pt"
 IMPORT_ERROR_PREFIXES = ("InvalidModelFile: ",)
+
+
+def importable_suffixes() -> tuple[str, ...]:
+    """Weights files the model families accept as imports (checked by the import job)."""
+    return tuple(suffix for family in families() for suffix in family.importable_suffixes)
 
 
 def import_limits(settings: Settings) -> UploadLimits:
@@ -70,7 +75,7 @@ async def receive_import(
 def accept_import(settings: Settings, runner: JobRunner, received: ReceivedUpload) -> ModelImportJob:
     file_name = clean_file_name(received.filename)
     try:
-        if not file_name.lower().endswith(IMPORT_SUFFIX):
+        if not file_name.lower().endswith(importable_suffixes()):
             raise UnsupportedMediaType(
                 f"'{file_name}' is not a .pt file: upload Ultralytics weights (a .pt checkpoint)."
             )
