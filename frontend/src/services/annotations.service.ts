@@ -1,53 +1,31 @@
 /**
  * Dataset curation API (issue 17): per-image annotations with ETag / If-Match, the review queue and
- * predictions taken into a dataset. The types follow the API contract; they move to the generated
- * schema (ApiSchema<...>) once the backend's OpenAPI document has these routes.
+ * predictions taken into a dataset as pre-labels.
  */
-import { csrfHeaders, reportUnauthorized } from './api';
-import { ApiError, apiErrorFrom } from './errors';
+import type { ApiSchema } from '@/types/api';
 
-export type AnnotationSource = 'imported' | 'drawn' | 'predicted';
-export type Pair = [number, number];
+import { api } from './api';
+import { ApiError, apiErrorFrom, unwrap } from './errors';
 
-export interface RleMask {
-  size: [number, number];
-  counts: string;
-}
+type ApiInstance = ApiSchema<'AnnotationInstance'>;
+type ApiImageAnnotations = ApiSchema<'ImageAnnotations'>;
 
-export interface AnnotationInstance {
-  /** The server's id; null for an instance drawn since the last save (the server gives one). */
-  id: string | null;
-  class_id: number;
-  /** Polygon in image pixels. */
-  polygon: Pair[] | null;
-  rle: RleMask | null;
-  source: AnnotationSource;
-  score: number | null;
-  reviewed: boolean;
-  /** The model that predicted it. */
-  model_id?: string | null;
-}
+export type AnnotationSource = ApiInstance['source'];
+export type RleMask = ApiSchema<'AnnotationRle'>;
 
-export interface ImageAnnotations {
-  image_id: string;
-  dataset_id?: string;
-  split?: 'train' | 'val' | 'test';
-  file_name?: string;
-  width: number;
-  height: number;
-  etag: string;
-  /** Increases by one with every save. */
-  version?: number;
+/** An instance as the editor holds it: every optional field of the API spelled out (null). */
+export type AnnotationInstance = Required<Omit<ApiInstance, 'model_id'>> &
+  Pick<ApiInstance, 'model_id'>;
+
+export type ImageAnnotations = Omit<ApiImageAnnotations, 'instances'> & {
   instances: AnnotationInstance[];
-  /** The image as a whole was accepted by a person. */
-  reviewed: boolean;
-  class_names?: string[];
-}
+};
 
-export interface AnnotationsUpdate {
-  instances: AnnotationInstance[];
-  reviewed: boolean;
-}
+export type AnnotationsUpdate = ApiSchema<'AnnotationsUpdate'>;
+export type ReviewQueue = ApiSchema<'ReviewQueue'>;
+export type ReviewQueueItem = ApiSchema<'ReviewItem'>;
+export type FromPredictionsRequest = ApiSchema<'PredictionsToDataset'>;
+export type FromPredictionsResult = ApiSchema<'PredictionsToDatasetResult'>;
 
 /** A save refused because someone else saved first: the server's current state comes with it. */
 export class AnnotationConflictError extends ApiError {
@@ -60,85 +38,23 @@ export class AnnotationConflictError extends ApiError {
   }
 }
 
-export interface ReviewQueueItem {
-  image_id: string;
-  file_name: string;
-  split: 'train' | 'val' | 'test';
-  thumbnail_url: string;
-  reviewed: boolean;
-  instance_count: number;
-  /** The lowest predicted score on the image (null: nothing predicted). */
-  min_score: number | null;
-  /** 1 - mask IoU between two models' predictions of the image, when two predicted it. */
-  disagreement: number | null;
-  /** min(min_score, 1 - disagreement): the queue's order. */
-  confidence: number | null;
+/** An instance as openapi-fetch reads it (its Readable<> widens the [x, y] pairs to number[]). */
+type WireInstance = Omit<ApiInstance, 'polygon'> & { polygon?: readonly number[][] | null };
+type WireAnnotations = Omit<ApiImageAnnotations, 'instances'> & { instances: WireInstance[] };
+
+function normalise(instance: WireInstance): AnnotationInstance {
+  return {
+    ...instance,
+    id: instance.id ?? null,
+    polygon: instance.polygon?.map(([x = 0, y = 0]): [number, number] => [x, y]) ?? null,
+    rle: instance.rle ?? null,
+    score: instance.score ?? null,
+  };
 }
 
-export interface ReviewQueue {
-  dataset_id: string;
-  items: ReviewQueueItem[];
-  /** Images in the dataset. */
-  total: number;
-  unreviewed: number;
-  reviewed: number;
-  limit: number;
-}
-
-export interface FromPredictionsRequest {
-  prediction_ids?: string[];
-  batch_id?: string;
-  confidence: number;
-  dataset_id?: string;
-  new_name?: string;
-  split: 'train' | 'val' | 'test';
-}
-
-export interface FromPredictionsResult {
-  dataset_id: string;
-  created: boolean;
-  images_added: number;
-  /** Images already there (same bytes): their predictions were merged in. */
-  images_merged: number;
-  instances_added: number;
-  image_ids: string[];
-}
-
-async function parseBody(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (text === '') return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-/** One JSON request with the session's CSRF header; a refusal throws the one ApiError. */
-export async function requestJson(
-  method: string,
-  url: string,
-  options: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {},
-): Promise<{ data: unknown; response: Response }> {
-  const headers: Record<string, string> = { ...csrfHeaders(method), ...options.headers };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await globalThis.fetch(url, {
-    method,
-    credentials: 'same-origin',
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    signal: options.signal,
-  });
-  const body = await parseBody(response);
-  if (!response.ok) {
-    if (response.status === 401) reportUnauthorized();
-    throw Object.assign(apiErrorFrom(response, body), { body });
-  }
-  return { data: body, response };
-}
-
-function annotationsUrl(datasetId: string, imageId: string): string {
-  return `/api/v1/datasets/${encodeURIComponent(datasetId)}/images/${encodeURIComponent(imageId)}/annotations`;
+/** The state with its instances normalised; the ETag header, when sent, is the one to send back. */
+function annotationsOf(data: WireAnnotations, etagHeader: string | null): ImageAnnotations {
+  return { ...data, etag: etagHeader ?? data.etag, instances: data.instances.map(normalise) };
 }
 
 /** The full-resolution image file of a dataset image. */
@@ -146,28 +62,16 @@ export function imageFileUrl(datasetId: string, imageId: string): string {
   return `/api/v1/datasets/${encodeURIComponent(datasetId)}/images/${encodeURIComponent(imageId)}/file`;
 }
 
-function withEtag(data: ImageAnnotations, response: Response): ImageAnnotations {
-  return { ...data, etag: response.headers.get('ETag') ?? data.etag };
-}
-
 export async function fetchAnnotations(
   datasetId: string,
   imageId: string,
   signal?: AbortSignal,
 ): Promise<ImageAnnotations> {
-  const { data, response } = await requestJson('GET', annotationsUrl(datasetId, imageId), {
+  const result = await api.GET('/api/v1/datasets/{dataset_id}/images/{image_id}/annotations', {
+    params: { path: { dataset_id: datasetId, image_id: imageId } },
     signal,
   });
-  return withEtag(data as ImageAnnotations, response);
-}
-
-function isConflictBody(body: unknown): body is { detail?: unknown; current: ImageAnnotations } {
-  return (
-    typeof body === 'object' &&
-    body !== null &&
-    'current' in body &&
-    typeof body.current === 'object'
-  );
+  return annotationsOf(await unwrap(result), result.response.headers.get('ETag'));
 }
 
 /** Saves with If-Match; a stale ETag throws AnnotationConflictError with the current state. */
@@ -177,19 +81,17 @@ export async function saveAnnotations(
   etag: string,
   update: AnnotationsUpdate,
 ): Promise<ImageAnnotations> {
-  try {
-    const { data, response } = await requestJson('PUT', annotationsUrl(datasetId, imageId), {
-      body: update,
-      headers: { 'If-Match': etag },
-    });
-    return withEtag(data as ImageAnnotations, response);
-  } catch (error) {
-    const body = (error as { body?: unknown }).body;
-    if (error instanceof ApiError && error.status === 409 && isConflictBody(body)) {
-      throw new AnnotationConflictError(error.detail, body.current);
-    }
-    throw error;
+  const result = await api.PUT('/api/v1/datasets/{dataset_id}/images/{image_id}/annotations', {
+    params: { path: { dataset_id: datasetId, image_id: imageId }, header: { 'if-match': etag } },
+    body: update,
+  });
+  const { error, response } = result;
+  if (response.status === 409 && typeof error === 'object' && 'current' in error) {
+    const conflict = error as ApiSchema<'AnnotationConflict'>;
+    throw new AnnotationConflictError(conflict.detail, annotationsOf(conflict.current, null));
   }
+  if (!response.ok) throw apiErrorFrom(response, error);
+  return annotationsOf(await unwrap(result), response.headers.get('ETag'));
 }
 
 export async function fetchReviewQueue(
@@ -197,20 +99,16 @@ export async function fetchReviewQueue(
   limit: number,
   signal?: AbortSignal,
 ): Promise<ReviewQueue> {
-  const query = new URLSearchParams({ limit: String(limit) });
-  const { data } = await requestJson(
-    'GET',
-    `/api/v1/datasets/${encodeURIComponent(datasetId)}/review-queue?${query.toString()}`,
-    { signal },
+  return unwrap(
+    api.GET('/api/v1/datasets/{dataset_id}/review-queue', {
+      params: { path: { dataset_id: datasetId }, query: { limit } },
+      signal,
+    }),
   );
-  return data as ReviewQueue;
 }
 
 export async function addPredictionsToDataset(
   request: FromPredictionsRequest,
 ): Promise<FromPredictionsResult> {
-  const { data } = await requestJson('POST', '/api/v1/datasets/from-predictions', {
-    body: request,
-  });
-  return data as FromPredictionsResult;
+  return unwrap(api.POST('/api/v1/datasets/from-predictions', { body: request }));
 }

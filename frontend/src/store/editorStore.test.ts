@@ -14,6 +14,11 @@ const SQUARE: [number, number][] = [
 function loaded(overrides: Partial<ImageAnnotations> = {}): ImageAnnotations {
   return {
     image_id: 'img1',
+    dataset_id: 'ds1',
+    split: 'train',
+    file_name: 'wall.jpg',
+    class_names: ['crack'],
+    version: 1,
     width: 200,
     height: 100,
     etag: '"v1"',

@@ -1,5 +1,6 @@
-import { ChevronLeft, ChevronRight, Images, TriangleAlert } from 'lucide-react';
+import { ChevronLeft, ChevronRight, Images, PencilLine, TriangleAlert } from 'lucide-react';
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 
 import { Button } from '@/components/common/Button';
 import { Card } from '@/components/common/Card';
@@ -19,6 +20,7 @@ import { cn } from '@/utils/cn';
 import { AnnotatedImage } from './AnnotatedImage';
 import { Callout } from '@/components/common/Callout';
 import { formatBytes, formatCount, splitLabel } from './format';
+import { SplitEditBar } from './SplitEditBar';
 
 export const IMAGES_PER_PAGE = 24;
 
@@ -34,6 +36,17 @@ export function ImageGrid({ datasetId, splits, imageCount }: ImageGridProps) {
   const [page, setPage] = useState(0);
   const [showMasks, setShowMasks] = useState(true);
   const [opened, setOpened] = useState<DatasetImage | null>(null);
+  // split editing: tiles toggle a selection instead of opening
+  const [selecting, setSelecting] = useState(false);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (imageId: string) => {
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(imageId)) next.delete(imageId);
+      else next.add(imageId);
+      return next;
+    });
+  };
   const query = { split, offset: page * IMAGES_PER_PAGE, limit: IMAGES_PER_PAGE };
   const images = useDatasetImages(datasetId, query, true);
   const total = images.data?.total ?? 0;
@@ -57,8 +70,32 @@ export function ImageGrid({ datasetId, splits, imageCount }: ImageGridProps) {
     <Card
       title="Images"
       description="Thumbnails with the annotated crack masks drawn over them."
-      actions={<MaskToggle checked={showMasks} onChange={setShowMasks} />}
+      actions={
+        <div className="flex items-center gap-4">
+          <Button
+            variant="secondary"
+            size="sm"
+            aria-pressed={selecting}
+            onClick={() => {
+              setSelecting(!selecting);
+              setSelected(new Set());
+            }}
+          >
+            {selecting ? 'Done selecting' : 'Select images'}
+          </Button>
+          <MaskToggle checked={showMasks} onChange={setShowMasks} />
+        </div>
+      }
     >
+      {selecting && (
+        <SplitEditBar
+          datasetId={datasetId}
+          selected={selected}
+          onMoved={() => {
+            setSelected(new Set());
+          }}
+        />
+      )}
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div role="group" aria-label="Filter by split" className="flex flex-wrap gap-1.5">
           {filters.map((filter) => {
@@ -122,8 +159,10 @@ export function ImageGrid({ datasetId, splits, imageCount }: ImageGridProps) {
                 key={image.id}
                 image={image}
                 showMasks={showMasks}
+                selected={selecting ? selected.has(image.id) : undefined}
                 onOpen={() => {
-                  setOpened(image);
+                  if (selecting) toggle(image.id);
+                  else setOpened(image);
                 }}
               />
             ))}
@@ -132,6 +171,7 @@ export function ImageGrid({ datasetId, splits, imageCount }: ImageGridProps) {
       </div>
 
       <ImagePreview
+        datasetId={datasetId}
         image={opened}
         showMasks={showMasks}
         onClose={() => {
@@ -226,10 +266,13 @@ function Pager({ page, pageCount, total, busy, onPage }: PagerProps) {
 function ImageTile({
   image,
   showMasks,
+  selected,
   onOpen,
 }: {
   image: DatasetImage;
   showMasks: boolean;
+  /** Whether the tile is selected; undefined outside selection mode. */
+  selected?: boolean;
   onOpen: () => void;
 }) {
   const instances = image.annotations.length;
@@ -239,9 +282,17 @@ function ImageTile({
         type="button"
         onClick={onOpen}
         className="group block w-full text-left focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
-        aria-label={`Open ${image.file_name}`}
+        aria-label={
+          selected === undefined ? `Open ${image.file_name}` : `Select ${image.file_name}`
+        }
+        aria-pressed={selected}
       >
-        <div className="flex aspect-square items-center justify-center overflow-hidden rounded-lg bg-slate-900 ring-1 ring-slate-200 transition group-hover:ring-2 group-hover:ring-sky-500">
+        <div
+          className={cn(
+            'flex aspect-square items-center justify-center overflow-hidden rounded-lg bg-slate-900 ring-1 ring-slate-200 transition group-hover:ring-2 group-hover:ring-sky-500',
+            selected === true && 'ring-4 ring-sky-600',
+          )}
+        >
           <AnnotatedImage
             src={thumbnailUrl(image)}
             alt={image.file_name}
@@ -272,10 +323,12 @@ function ImageTile({
 }
 
 function ImagePreview({
+  datasetId,
   image,
   showMasks,
   onClose,
 }: {
+  datasetId: string;
   image: DatasetImage | null;
   showMasks: boolean;
   onClose: () => void;
@@ -314,14 +367,23 @@ function ImagePreview({
               </ul>
             </Callout>
           )}
-          <a
-            href={image.file_url}
-            target="_blank"
-            rel="noreferrer"
-            className="inline-block text-sm font-medium text-sky-700 hover:text-sky-600"
-          >
-            Open the original image
-          </a>
+          <div className="flex items-center justify-between gap-3">
+            <a
+              href={image.file_url}
+              target="_blank"
+              rel="noreferrer"
+              className="inline-block text-sm font-medium text-sky-700 hover:text-sky-600"
+            >
+              Open the original image
+            </a>
+            <Link
+              to={`/datasets/${datasetId}/images/${encodeURIComponent(image.id)}/edit`}
+              className="inline-flex h-9 items-center gap-2 rounded-md bg-sky-600 px-3.5 text-sm font-medium text-white hover:bg-sky-500"
+            >
+              <PencilLine className="size-4" aria-hidden="true" />
+              Edit annotations
+            </Link>
+          </div>
         </div>
       )}
     </Modal>

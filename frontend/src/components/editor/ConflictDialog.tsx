@@ -36,9 +36,7 @@ export function ConflictDialog({ current, classNames, onReload, onKeepEditing }:
       {current !== null && (
         <div className="space-y-4 text-sm" data-testid="annotation-conflict">
           <div className="rounded-md bg-slate-50 p-3">
-            <p className="font-medium text-slate-800">
-              Saved now (version {current.version ?? '?'})
-            </p>
+            <p className="font-medium text-slate-800">Saved now (version {current.version})</p>
             <p className="text-slate-600">
               {current.instances.length} instance{current.instances.length === 1 ? '' : 's'}
               {counts.size > 0 &&

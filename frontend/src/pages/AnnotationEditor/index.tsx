@@ -145,7 +145,7 @@ function Editor({ datasetId, imageId, server, classNames }: EditorProps) {
     };
   }, [dirty]);
 
-  const fileName = server.file_name ?? imageId;
+  const fileName = server.file_name;
   return (
     <div className="flex min-h-0 flex-1 flex-col gap-3">
       <div className="flex flex-wrap items-center justify-between gap-3">

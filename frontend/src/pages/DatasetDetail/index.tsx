@@ -1,4 +1,4 @@
-import { ArrowLeft, FileSearch, RefreshCw, Sparkles, Trash2 } from 'lucide-react';
+import { ArrowLeft, ClipboardCheck, FileSearch, RefreshCw, Sparkles, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 
@@ -14,6 +14,7 @@ import { ImportProgressCard } from '@/components/datasets/ImportProgressCard';
 import { ImageGrid } from '@/components/datasets/ImageGrid';
 import { DatasetStatsSection } from '@/components/datasets/DatasetStatsSection';
 import { ValidationReportPanel } from '@/components/datasets/ValidationReportPanel';
+import { VersionsPanel } from '@/components/datasets/VersionsPanel';
 import { useDataset, useValidateDataset } from '@/hooks/useDatasets';
 import { isInProgress, type DatasetDetail } from '@/services/datasets.service';
 import { errorMessage, errorReason, hasStatus } from '@/services/errors';
@@ -57,6 +58,15 @@ function DatasetContent({ dataset }: { dataset: DatasetDetail }) {
         description={<DatasetMeta dataset={dataset} />}
         actions={
           <div className="flex gap-2">
+            {ready && (
+              <Link
+                to={`/datasets/${dataset.id}/review`}
+                className="inline-flex h-9 items-center gap-2 rounded-md bg-white px-3.5 text-sm font-medium text-slate-700 shadow-sm ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
+              >
+                <ClipboardCheck className="size-4" aria-hidden="true" />
+                Review queue
+              </Link>
+            )}
             <Button
               variant="secondary"
               disabled={!ready}
@@ -104,6 +114,7 @@ function DatasetContent({ dataset }: { dataset: DatasetDetail }) {
             imageCount={dataset.image_count}
           />
         )}
+        {ready && <VersionsPanel datasetId={dataset.id} />}
       </div>
       <EnhanceDatasetDialog
         datasetId={dataset.id}
