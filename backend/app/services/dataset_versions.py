@@ -216,8 +216,8 @@ def changes_between(
 
 def create_version(settings: Settings, dataset_id: str, body: VersionCreate) -> DatasetVersionOut:
     """Snapshots the working copy (its labels validated again first, so the dataset's stats agree)."""
+    _root, class_names, images = working_images(settings, dataset_id)  # 404 / 409 when not ready
     dataset_imports.revalidate(settings, dataset_id)
-    _root, class_names, images = working_images(settings, dataset_id)
     with session_scope(settings.resolved_database_url) as db:
         documents = {(r.split, r.file_name): r for r in annotations_repo.of_dataset(db, dataset_id)}
         previous_row = repo.latest(db, dataset_id)
