@@ -4,6 +4,7 @@ import { Card } from '@/components/common/Card';
 import type { PredictionResult } from '@/services/prediction.service';
 import { usePredictionStore } from '@/store/predictionStore';
 
+import { AddToDatasetButton } from './AddToDatasetDialog';
 import { CrackTable, ImageSummaryBar } from './CrackTable';
 import { ExportOptions } from './ExportOptions';
 import { filterInstances, summarize } from './filtering';
@@ -32,7 +33,16 @@ export function ResultsPanel({ result, runIds }: Props) {
       <Card
         title={result.image_name}
         description={`${result.model_name ?? 'Deleted model'} · ${new Date(result.created_at).toLocaleString()}`}
-        actions={<ExportOptions predictionIds={exportIds} conf={conf} iou={iou} />}
+        actions={
+          <div className="flex flex-wrap items-center justify-end gap-2">
+            <ExportOptions predictionIds={exportIds} conf={conf} iou={iou} />
+            <AddToDatasetButton
+              predictionIds={exportIds}
+              confidence={conf}
+              label={exportIds.length > 1 ? `Add ${exportIds.length} to dataset` : 'Add to dataset'}
+            />
+          </div>
+        }
       >
         <ResultsViewer result={result} visible={visible} />
       </Card>

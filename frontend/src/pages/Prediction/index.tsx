@@ -73,6 +73,7 @@ export default function PredictionPage() {
     setActiveId((current) => current ?? result.id);
   }, []);
   const runner = useRunPredictions(onResult);
+  const conf = usePredictionStore((state) => state.conf);
 
   const modelOptions = models.data?.items ?? [];
   const firstModelId = modelOptions[0]?.id ?? '';
@@ -153,7 +154,7 @@ export default function PredictionPage() {
               </div>
             </Card>
             <Card title="History" description="Reopen a past prediction to review or export it.">
-              <PredictionHistory activeId={activeId} onOpen={setActiveId} />
+              <PredictionHistory activeId={activeId} onOpen={setActiveId} confidence={conf} />
             </Card>
           </div>
           <OpenResult id={activeId} runIds={runIds} />
