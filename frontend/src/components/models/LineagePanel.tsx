@@ -102,6 +102,26 @@ export function LineagePanel({ model }: { model: ModelDetail }) {
             <span className="text-slate-500">Not known (imported weights)</span>
           )}
         </Row>
+        <Row label="Dataset version">
+          {model.dataset_version_number != null ? (
+            <span data-testid="lineage-dataset-version">
+              v{model.dataset_version_number}
+              {model.dataset !== null && (
+                <span className="text-slate-500">
+                  {' '}
+                  ·{' '}
+                  <Link to={`/datasets/${model.dataset.id}#versions`} className={LINK}>
+                    versions
+                  </Link>
+                </span>
+              )}
+            </span>
+          ) : model.dataset_version_id != null ? (
+            <span className="text-slate-500">Deleted version</span>
+          ) : (
+            <span className="text-slate-500">Working copy (no version)</span>
+          )}
+        </Row>
         <Row label="Training run">
           {model.session !== null ? (
             <>

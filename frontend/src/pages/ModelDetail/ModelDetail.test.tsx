@@ -46,6 +46,31 @@ describe('model detail', () => {
     );
   });
 
+  it('names the dataset version it was trained on', async () => {
+    mockApi({
+      [`GET ${MODEL_PATH}`]: () =>
+        jsonResponse(detail({ dataset_version_id: 'v'.repeat(32), dataset_version_number: 3 })),
+      [`GET ${METRICS_PATH}`]: () => jsonResponse(TRAINING_METRICS),
+    });
+    renderRoute(`/models/${MODEL_ID}`);
+    const version = await screen.findByTestId('lineage-dataset-version');
+    expect(version).toHaveTextContent('v3');
+    expect(within(version).getByRole('link', { name: 'versions' })).toHaveAttribute(
+      'href',
+      expect.stringMatching(/^\/datasets\/.+#versions$/),
+    );
+  });
+
+  it('says a model trained on the working copy has no version', async () => {
+    mockApi({
+      [`GET ${MODEL_PATH}`]: () => jsonResponse(detail()),
+      [`GET ${METRICS_PATH}`]: () => jsonResponse(TRAINING_METRICS),
+    });
+    renderRoute(`/models/${MODEL_ID}`);
+    const lineage = await screen.findByLabelText('Lineage');
+    expect(lineage).toHaveTextContent('Dataset versionWorking copy (no version)');
+  });
+
   it('renames the model and edits its tags inline, validated', async () => {
     let current: ModelDetail = detail();
     const fetchMock = mockApi({
