@@ -353,9 +353,16 @@ def test_delete_removes_files_and_row(
     cache = dataset_cache_dirs(settings.data_dir, ready_dataset["id"])[0]
     (cache / "train").mkdir(parents=True)
     (cache / "train" / "_annotations.coco.json").write_text("{}")
+    # so does any other derived copy under cache/<kind>/<dataset id>; other datasets' copies stay
+    other_kind = settings.data_dir / "cache" / "another-kind" / ready_dataset["id"] / "v1"
+    other_kind.mkdir(parents=True)
+    other_dataset = cache.parent / "0123456789abcdef0123456789abcdef"
+    other_dataset.mkdir()
     response = client.delete(f"{API}/{ready_dataset['id']}")
     assert response.status_code == 200
-    assert not cache.exists()
+    assert not cache.exists() and not other_kind.parent.exists()
+    assert other_dataset.is_dir()
+    other_dataset.rmdir()
     assert response.json() == {
         "id": ready_dataset["id"],
         "freed_bytes": ready_dataset["size_bytes"],
