@@ -20,13 +20,13 @@ from typing import Any
 
 from app.config import Settings
 from app.db.session import session_scope
-from app.domain.status import ACTIVE_STATUSES, DatasetStatus
+from app.domain.status import ACTIVE_STATUSES
 from app.repositories import housekeeping as repo
 from app.services import dataset_imports
+from app.services.datasets import IN_PROGRESS as IMPORTING
 
 log = logging.getLogger("app.housekeeping")
 
-IMPORTING = frozenset(DatasetStatus) - {DatasetStatus.READY, DatasetStatus.FAILED}
 PREDICTIONS_DIR = "predictions"
 
 
