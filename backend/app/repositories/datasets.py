@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.db.tables import Dataset, Job, Setting, TrainingSession
+from app.db.tables import Dataset, DatasetVersion, Job, Setting, TrainingSession
 from app.domain.status import ACTIVE_STATUSES, DatasetStatus
 
 # The row type services read (they never import app.db.tables themselves).
@@ -101,6 +101,13 @@ def training_sessions_using(db: Session, dataset_id: str) -> list[SessionUse]:
         select(TrainingSession.name, TrainingSession.status).where(TrainingSession.dataset_id == dataset_id)
     ).all()
     return [SessionUse(name, status in ACTIVE_STATUSES) for name, status in rows]
+
+
+def has_versions(db: Session, dataset_id: str) -> bool:
+    return (
+        db.scalar(select(DatasetVersion.id).where(DatasetVersion.dataset_id == dataset_id).limit(1))
+        is not None
+    )
 
 
 def detach_training_sessions(db: Session, dataset_id: str) -> int:

@@ -284,6 +284,10 @@ def delete_version(settings: Settings, dataset_id: str, version_id: str) -> Vers
             )
         repo.delete(db, row)
     remove_view(settings, dataset_id, version_id)
+    return VersionDeleted(id=version_id, removed_objects=collect_unused_objects(settings))
+
+
+def collect_unused_objects(settings: Settings) -> int:
+    """Removes stored objects no remaining version names (after a dataset and its versions went)."""
     with dataset_objects.store_lock(settings), session_scope(settings.resolved_database_url) as db:
-        removed = dataset_objects.collect_garbage(settings, repo.all_manifest_hashes(db))
-    return VersionDeleted(id=version_id, removed_objects=removed)
+        return dataset_objects.collect_garbage(settings, repo.all_manifest_hashes(db))

@@ -246,6 +246,7 @@ def delete_dataset(settings: Settings, runner: JobRunner, dataset_id: str, *, fo
                 "kept, without a link to this dataset."
             )
         detached = repo.detach_training_sessions(db, dataset_id) if sessions else 0
+        versioned = repo.has_versions(db, dataset_id)
         job_id = row.job_id if row.status in IN_PROGRESS else None
         freed, path = row.size_bytes if row.status == DatasetStatus.READY else 0, row.path
         repo.pop_setting(db, job_key_setting(dataset_id))
@@ -254,6 +255,10 @@ def delete_dataset(settings: Settings, runner: JobRunner, dataset_id: str, *, fo
         runner.request_stop(job_id)
     remove_dataset_files(settings, dataset_id)
     remove_derived_caches(settings, dataset_id)
+    if versioned:  # its versions went with the row: images only they stored go too
+        from app.services.dataset_versions import collect_unused_objects  # lazy: it imports this module
+
+        collect_unused_objects(settings)
     if path and path != dataset_id:
         try:
             folder = confine(path, settings.datasets_dir)

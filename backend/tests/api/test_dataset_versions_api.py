@@ -213,3 +213,17 @@ def test_split_moves_refuse_name_clashes_and_unknown_ids(client: TestClient, dat
     assert train[0]["id"] in {i["id"] for i in images(client, dataset_id, "train")}  # nothing moved
     same = client.patch(f"{API}/{dataset_id}/images", json={"image_ids": [train[0]["id"]], "split": "train"})
     assert same.status_code == 200 and same.json()["unchanged"] == 1 and same.json()["moved"] == []
+
+
+def test_deleting_a_dataset_removes_its_versions_and_the_images_only_they_stored(
+    client: TestClient, settings: Settings, dataset_id: str, dataset_zips: dict[str, Path]
+) -> None:
+    other = import_dataset(settings, dataset_zips["roboflow"], "Copy")
+    _new_version(client, dataset_id)
+    kept = _new_version(client, other)
+    assert client.delete(f"{API}/{dataset_id}").status_code == 200
+    # The copy's version still names the same images: only the deleted dataset's manifest goes.
+    assert len(_objects(settings)) == 12 + 1
+    assert client.get(f"{API}/{other}/versions/{kept['id']}/download").status_code == 200
+    assert client.delete(f"{API}/{other}").status_code == 200
+    assert _objects(settings) == set()
