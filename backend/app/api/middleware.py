@@ -59,6 +59,9 @@ def upload_route_limits(settings: Settings) -> dict[tuple[str, str], int]:
         ("POST", "/api/v1/predict/batch"): max(
             upload, settings.prediction_max_image_bytes + UPLOAD_MARGIN_BYTES
         ),
+        ("POST", "/api/v1/inspections/images/upload"): max(
+            upload, settings.prediction_max_image_bytes + UPLOAD_MARGIN_BYTES
+        ),
     }
 
 

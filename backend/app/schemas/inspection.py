@@ -274,6 +274,7 @@ class AddPredictions(BaseModel):
 class UploadParams(PredictParams):
     """Multipart fields of an upload: the prediction parameters, plus where the photos belong."""
 
+    inspection_id: EntityId = Field(description="The inspection the photos join")
     element_label: Label | None = None
     distance_m: DistanceM | None = None
 

@@ -480,12 +480,18 @@ def test_upload_predicts_and_keeps_gps(model_client: Any) -> None:
     iid = new_inspection(client, sid, "2026-05-04")["id"]
     photo = jpeg(draw_cracks(wall(240, 320, 5), [crack_mask((240, 320), [(40, 60), (280, 90)], 5)]), GPS)
     response = client.post(
-        f"{API}/inspections/{iid}/images/upload",
+        f"{API}/inspections/images/upload",
         files=[
             ("files", ("drone.jpg", photo, "image/jpeg")),
             ("files", ("broken.jpg", b"not an image", "image/jpeg")),
         ],
-        data={"model_id": model_id, "conf": "0.001", "element_label": "Deck", "distance_m": "2.5"},
+        data={
+            "inspection_id": iid,
+            "model_id": model_id,
+            "conf": "0.001",
+            "element_label": "Deck",
+            "distance_m": "2.5",
+        },
     )
     added = ok(response)
     assert [i["image_name"] for i in added["images"]] == ["drone.jpg"]
@@ -505,11 +511,16 @@ def test_upload_predicts_and_keeps_gps(model_client: Any) -> None:
 
 def test_upload_refuses_an_unknown_inspection(sqlite_settings: Settings) -> None:
     upgrade(sqlite_settings.resolved_database_url)
+    noise = np.random.default_rng(0).integers(0, 255, (1500, 2000, 3), dtype=np.uint8)
+    big = jpeg(noise)
+    assert len(big) > 2 * 1024**2
     with TestClient(create_app(sqlite_settings)) as client:
         response = client.post(
-            f"{API}/inspections/{'0' * 32}/images/upload",
-            files=[("files", ("a.jpg", jpeg(wall(64, 64, 1)), "image/jpeg"))],
-            data={"model_id": "m" * 32},
+            f"{API}/inspections/images/upload",
+            # A drone photo is several MB: the route takes more than the 1 MiB of ordinary requests.
+            files=[("files", ("big.jpg", big, "image/jpeg"))],
+            data={"inspection_id": "0" * 32, "model_id": "m" * 32},
         )
-    assert response.status_code == 404
+    assert response.status_code == 404, response.text
+    assert "Inspection" in response.json()["detail"]
     dispose_engines()

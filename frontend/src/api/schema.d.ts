@@ -569,6 +569,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inspections/images/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Images
+         * @description Predicts each photo with the chosen model, adds it to the inspection, then analyses metadata,
+         *     GPS and scale.
+         */
+        post: operations["upload_images_api_v1_inspections_images_upload_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inspections/images/{image_id}": {
         parameters: {
             query?: never;
@@ -742,26 +763,6 @@ export interface paths {
          * @description Adds saved predictions; a job then reads each photo's metadata, GPS and scale.
          */
         post: operations["add_predictions_api_v1_inspections__inspection_id__images_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/inspections/{inspection_id}/images/upload": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Upload Images
-         * @description Predicts each photo with the chosen model, adds it, then analyses metadata, GPS and scale.
-         */
-        post: operations["upload_images_api_v1_inspections__inspection_id__images_upload_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2091,8 +2092,8 @@ export interface components {
              */
             file: string;
         } & components["schemas"]["PredictParams"];
-        /** Body_upload_images_api_v1_inspections__inspection_id__images_upload_post */
-        Body_upload_images_api_v1_inspections__inspection_id__images_upload_post: {
+        /** Body_upload_images_api_v1_inspections_images_upload_post */
+        Body_upload_images_api_v1_inspections_images_upload_post: {
             /**
              * Files
              * @description Photos (JPEG keeps its EXIF: GPS, camera)
@@ -5929,6 +5930,11 @@ export interface components {
              */
             imgsz?: number | null;
             /**
+             * Inspection Id
+             * @description The inspection the photos join
+             */
+            inspection_id: string;
+            /**
              * Iou
              * @description NMS IoU threshold for `selected`
              * @default 0.45
@@ -8250,6 +8256,84 @@ export interface operations {
             };
         };
     };
+    upload_images_api_v1_inspections_images_upload_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_images_api_v1_inspections_images_upload_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddedImages"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_image_api_v1_inspections_images__image_id__get: {
         parameters: {
             query?: never;
@@ -9220,87 +9304,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["AddPredictions"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AddedImages"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Service Unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    upload_images_api_v1_inspections__inspection_id__images_upload_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id */
-                inspection_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["Body_upload_images_api_v1_inspections__inspection_id__images_upload_post"];
             };
         };
         responses: {

@@ -26,7 +26,7 @@ export type MapPoint = ApiSchema<'MapPoint'>;
 export type MapSettings = ApiSchema<'MapSettings'>;
 export type AddedImages = ApiSchema<'AddedImages'>;
 type UploadBody = NonNullable<
-  paths['/api/v1/inspections/{inspection_id}/images/upload']['post']['requestBody']
+  paths['/api/v1/inspections/images/upload']['post']['requestBody']
 >['content']['multipart/form-data'];
 
 export const STRUCTURE_KINDS: readonly StructureKind[] = [
@@ -143,6 +143,7 @@ export async function addPredictions(
 }
 
 export interface UploadFields {
+  inspection_id: string;
   model_id: string;
   element_label?: string | null;
   distance_m?: number | null;
@@ -159,14 +160,9 @@ export function uploadForm(files: File[], fields: UploadFields): FormData {
   return form;
 }
 
-export async function uploadPhotos(
-  inspectionId: string,
-  files: File[],
-  fields: UploadFields,
-): Promise<AddedImages> {
+export async function uploadPhotos(files: File[], fields: UploadFields): Promise<AddedImages> {
   return unwrap(
-    api.POST('/api/v1/inspections/{inspection_id}/images/upload', {
-      params: { path: { inspection_id: inspectionId } },
+    api.POST('/api/v1/inspections/images/upload', {
       body: uploadForm(files, fields) as unknown as UploadBody,
     }),
   );

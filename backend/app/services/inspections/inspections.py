@@ -187,7 +187,9 @@ async def upload_images(
     if len(uploads) > MAX_IMAGES_PER_REQUEST:
         raise TooLarge(f"{len(uploads)} photos in one request; send at most {MAX_IMAGES_PER_REQUEST}")
     await asyncio.to_thread(get_inspection_exists, settings, inspection_id)
-    predict_params = PredictParams(**params.model_dump(exclude={"element_label", "distance_m"}))
+    predict_params = PredictParams(
+        **params.model_dump(exclude={"inspection_id", "element_label", "distance_m"})
+    )
     prediction_ids: list[str] = []
     failures: list[dict[str, str]] = []
     for upload in uploads:

@@ -38,7 +38,8 @@ export function AddImages({ inspectionId, onAdded }: AddImagesProps) {
   };
   const upload = useMutation({
     mutationFn: () =>
-      uploadPhotos(inspectionId, files, {
+      uploadPhotos(files, {
+        inspection_id: inspectionId,
         model_id: chosenModel,
         element_label: elementLabel,
         distance_m: distance === '' ? null : Number(distance),

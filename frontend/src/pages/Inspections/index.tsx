@@ -146,7 +146,9 @@ function NewStructureForm({ onCreated }: { onCreated: (id: string) => void }) {
             {...control}
             className={INPUT_CLASSES}
             value={markerFamily}
-            onChange={(e) => { setMarkerFamily(e.target.value as MarkerDictionary); }}
+            onChange={(e) => {
+              setMarkerFamily(e.target.value as MarkerDictionary);
+            }}
           >
             {MARKER_DICTIONARIES.map((d) => (
               <option key={d.id} value={d.id}>

@@ -105,11 +105,13 @@ describe('inspection helpers', () => {
 
   it('sends one files field per photo and only the set parameters', () => {
     const form = uploadForm([new File(['a'], 'a.jpg'), new File(['b'], 'b.jpg')], {
+      inspection_id: 'i1',
       model_id: 'm1',
       element_label: null,
       distance_m: 2.5,
     });
     expect(form.getAll('files')).toHaveLength(2);
+    expect(form.get('inspection_id')).toBe('i1');
     expect(form.get('model_id')).toBe('m1');
     expect(form.get('distance_m')).toBe('2.5');
     expect(form.has('element_label')).toBe(false);

@@ -125,19 +125,6 @@ def add_predictions(
     return inspections.add_predictions(settings, runner, inspection_id, body)
 
 
-@router.post("/inspections/{inspection_id}/images/upload", response_model=AddedImages, responses=ERRORS)
-async def upload_images(
-    settings: SettingsDep,
-    pool: PoolDep,
-    runner: RunnerDep,
-    inspection_id: Id,
-    files: Annotated[list[UploadFile], File(description="Photos (JPEG keeps its EXIF: GPS, camera)")],
-    params: Annotated[UploadParams, Form()],
-) -> AddedImages:
-    """Predicts each photo with the chosen model, adds it, then analyses metadata, GPS and scale."""
-    return await inspections.upload_images(settings, pool, runner, inspection_id, files, params)
-
-
 @router.get("/inspections/{inspection_id}/cracks.geojson", responses=ERRORS)
 def cracks_geojson(settings: SettingsDep, inspection_id: Id) -> JSONResponse:
     """A GeoJSON FeatureCollection: one Point per crack at its photo's position (null without GPS)."""
@@ -163,6 +150,21 @@ def request_report(settings: SettingsDep, runner: RunnerDep, inspection_id: Id) 
 
 
 # -- images ----------------------------------------------------------------------------------------
+
+
+# One fixed path (the inspection is a form field) so the request-size middleware gives it the upload
+# limit (app/api/middleware.py: upload_route_limits).
+@router.post("/inspections/images/upload", response_model=AddedImages, responses=ERRORS)
+async def upload_images(
+    settings: SettingsDep,
+    pool: PoolDep,
+    runner: RunnerDep,
+    files: Annotated[list[UploadFile], File(description="Photos (JPEG keeps its EXIF: GPS, camera)")],
+    params: Annotated[UploadParams, Form()],
+) -> AddedImages:
+    """Predicts each photo with the chosen model, adds it to the inspection, then analyses metadata,
+    GPS and scale."""
+    return await inspections.upload_images(settings, pool, runner, params.inspection_id, files, params)
 
 
 @router.get("/inspections/images/{image_id}", response_model=InspectionImageOut, responses=ERRORS)
