@@ -87,3 +87,34 @@ def mask_outlines(mask: npt.NDArray[np.bool_], min_area: float = 1.0) -> list[li
                 loops.append((area, loop))
     loops.sort(key=lambda item: -item[0])
     return [loop for _area, loop in loops]
+
+
+def fill_polygons(
+    polygons: list[list[tuple[float, float]]], width: int, height: int
+) -> npt.NDArray[np.bool_]:
+    """The pixels whose centre lies inside any of the polygons (even-odd rule per polygon), scanline by
+    scanline: the inverse of `mask_outlines` for a mask without holes."""
+    filled = np.zeros((height, width), dtype=bool)
+    for polygon in polygons:
+        points = np.asarray(polygon, dtype=np.float64)
+        if len(points) < 3:
+            continue
+        x1, y1 = points[:, 0], points[:, 1]
+        x2, y2 = np.roll(x1, -1), np.roll(y1, -1)
+        sloped = y1 != y2
+        x1, y1, x2, y2 = x1[sloped], y1[sloped], x2[sloped], y2[sloped]
+        low, high = np.minimum(y1, y2), np.maximum(y1, y2)
+        top = max(int(np.floor(low.min() - 0.5)), 0) if len(low) else height
+        bottom = min(int(np.ceil(high.max() + 0.5)), height) if len(high) else 0
+        for row in range(top, bottom):
+            centre = row + 0.5
+            crossing = (low <= centre) & (centre < high)
+            xs = np.sort(
+                x1[crossing]
+                + (centre - y1[crossing]) * (x2[crossing] - x1[crossing]) / (y2[crossing] - y1[crossing])
+            )
+            for start, end in zip(xs[0::2], xs[1::2], strict=False):
+                first, last = max(int(np.ceil(start - 0.5)), 0), min(int(np.ceil(end - 0.5)), width)
+                if last > first:
+                    filled[row, first:last] = True
+    return filled

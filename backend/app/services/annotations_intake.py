@@ -24,6 +24,7 @@ import numpy.typing as npt
 from app.config import Settings
 from app.core.prediction.render import chosen_instances
 from app.data.formats import SPLITS, read_data_yaml, write_data_yaml
+from app.data.mask_outline import fill_polygons
 from app.db.session import session_scope
 from app.domain.errors import Conflict, InvalidInput, NotFound
 from app.domain.status import DatasetStatus
@@ -174,14 +175,8 @@ def _stored_instances(item: _Predicted, class_ids: dict[str, int]) -> list[dict[
 
 
 def _union_mask(instances: list[dict[str, Any]], width: int, height: int) -> npt.NDArray[np.bool_]:
-    from PIL import Image, ImageDraw
-
-    picture = Image.new("1", (width, height), 0)
-    draw = ImageDraw.Draw(picture)
-    for instance in instances:
-        for polygon in codec.instance_polygons(instance):
-            draw.polygon([(x, y) for x, y in polygon], fill=1)
-    return np.asarray(picture, dtype=bool)
+    polygons = [polygon for instance in instances for polygon in codec.instance_polygons(instance)]
+    return fill_polygons(polygons, width, height)
 
 
 def disagreement(instances: list[dict[str, Any]], width: int, height: int) -> float | None:
