@@ -160,12 +160,16 @@ def _expected_version(if_match: str | None, row: AnnotationRow) -> int | None:
 
 
 def write_label_file(label: Path, instances: list[dict[str, Any]], width: int, height: int) -> None:
-    """The image's YOLO-seg label file, replaced atomically (training reads whole files only)."""
+    """The image's YOLO-seg label file, replaced atomically (training reads whole files only).
+
+    Ultralytics keeps the parsed labels of a split in labels/<split>.cache, valid while the label
+    files' total size is unchanged; an edited polygon often keeps its size, so the cache goes."""
     label.parent.mkdir(parents=True, exist_ok=True)
     lines = codec.label_lines(instances, width, height)
     partial = label.with_name(f".{label.name}.{uuid.uuid4().hex[:8]}.tmp")
     partial.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
     os.replace(partial, label)
+    label.parent.with_suffix(".cache").unlink(missing_ok=True)
 
 
 def save_annotations(

@@ -63,6 +63,9 @@ def test_a_save_needs_if_match_and_rewrites_the_label_file(
     url = annotations_url(dataset_id, image["id"])
     etag = client.get(url).headers["etag"]
     body = {"instances": [_instance(polygon=_square(8, 16, 32))], "reviewed": True}
+    label = settings.datasets_dir / dataset_id / "labels" / "train" / f"{Path(image['file_name']).stem}.txt"
+    ultralytics_cache = label.parent.with_suffix(".cache")  # what a training on the working copy left
+    ultralytics_cache.write_bytes(b"parsed labels")
     missing = client.put(url, json=body)
     assert missing.status_code == 428 and "If-Match" in missing.json()["detail"]
 
@@ -72,8 +75,8 @@ def test_a_save_needs_if_match_and_rewrites_the_label_file(
     assert state["version"] == 2 and saved.headers["etag"] == state["etag"] != etag
     assert [i["polygon"] for i in state["instances"]] == [_square(8, 16, 32)]
     assert state["instances"][0]["id"]  # the server named the new instance
-    # The working copy's label file holds the edit (normalised): what training reads.
-    label = settings.datasets_dir / dataset_id / "labels" / "train" / f"{Path(image['file_name']).stem}.txt"
+    # The working copy's label file holds the edit (normalised): what training reads, its cache gone.
+    assert not ultralytics_cache.exists()
     shapes = read_label_file(label, 1).shapes
     assert len(shapes) == 1 and np.allclose(
         shapes[0].points, [(0.125, 0.25), (0.625, 0.25), (0.625, 0.75), (0.125, 0.75)]
