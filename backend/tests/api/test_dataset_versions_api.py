@@ -227,3 +227,15 @@ def test_deleting_a_dataset_removes_its_versions_and_the_images_only_they_stored
     assert client.get(f"{API}/{other}/versions/{kept['id']}/download").status_code == 200
     assert client.delete(f"{API}/{other}").status_code == 200
     assert _objects(settings) == set()
+
+
+def test_training_on_a_version_of_another_dataset_is_refused(
+    client: TestClient, settings: Settings, dataset_id: str, dataset_zips: dict[str, Path]
+) -> None:
+    other = import_dataset(settings, dataset_zips["roboflow"], "Copy")
+    foreign = _new_version(client, other)
+    for version_id in (foreign["id"], "0" * 32):
+        body = {"dataset_id": dataset_id, "dataset_version_id": version_id, "epochs": 1, "device": "cpu"}
+        response = client.post("/api/v1/training/sessions", json=body)
+        assert response.status_code == 404 and "No version" in response.json()["detail"], response.text
+    assert client.get("/api/v1/training/sessions").json()["total"] == 0
