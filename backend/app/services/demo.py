@@ -18,7 +18,7 @@ from app.domain.status import DatasetStatus
 from app.repositories import datasets as repo
 from app.services.dataset_storage import dir_size, stored_root
 
-DEMO_REF = "demo:synthetic-cracks-v1"
+DEMO_REF = "demo:synthetic-cracks-v2"  # v2: concrete and asphalt with look-alikes, 64/16/20 images
 DEMO_NAME = "Demo: synthetic concrete cracks"
 
 

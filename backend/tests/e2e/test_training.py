@@ -48,8 +48,9 @@ def start_tiny_run(page: Page) -> None:
     page.get_by_role("radiogroup", name="Starting weights").get_by_text("From scratch", exact=True).click()
     expect(page.get_by_role("radio", name="From scratch")).to_be_checked()
 
-    # The form starts from the server's defaults.
-    expect(page.get_by_label("Epochs", exact=True)).to_have_value("100")
+    # The form starts from the server's defaults (machine-aware: the CPU recipe here).
+    epochs = page.request.get("/api/v1/training/defaults").json()["config"]["epochs"]
+    expect(page.get_by_label("Epochs", exact=True)).to_have_value(str(epochs))
     fill_number(page, "Epochs", EPOCHS)
     fill_number(page, "Image size", 64)
     fill_number(page, "Batch size", 4)

@@ -38,13 +38,18 @@ STARTER = StarterWeights(
 CPU_ARCH = "yolov8n-seg"
 CPU_IMAGE_SIZE = 320
 CPU_BUDGET_S = 8 * 60  # a first run that answers within minutes; the user can ask for more
-CPU_MIN_EPOCHS, CPU_MAX_EPOCHS = 10, 60
+CPU_MIN_EPOCHS = 10
+# Fine-tuning pretrained (or starter) weights levels off within ~30 epochs on a small set (measured on
+# the demo: docs/FIRST_RUN.md); from scratch keeps improving for longer.
+CPU_MAX_EPOCHS = {"pretrained": 20, "scratch": 60}
+# AdamW's step size: 0.002 learns from scratch fast; on pretrained (or starter) weights it wipes out what
+# they know within the first epochs (the demo's val mask mAP50 fell from 0.49 to 0.04), 0.0005 keeps it.
+CPU_LEARNING_RATE = {"pretrained": 0.0005, "scratch": 0.002}
 # The CPU recipe (measured: docs/FIRST_RUN.md). Mosaic at 320 px shrinks thin cracks below what the
 # model resolves; AdamW at 0.002 converges in tens of epochs where SGD at 0.01 needs hundreds.
 CPU_RECIPE: dict[str, Any] = {
     "batch_size": 8,
     "optimizer": "AdamW",
-    "learning_rate": 0.002,
     "cosine_lr": True,
     "warmup_epochs": 1.0,
     "augmentation_level": "light",
@@ -79,7 +84,8 @@ def recommend(
         weights, weights_text = _starting_weights(machine, arch.name)
         one_epoch = estimate_duration(arch, CPU_IMAGE_SIZE, 1, dataset, machine.throughput)
         fits = int((CPU_BUDGET_S - (one_epoch.seconds - one_epoch.epoch_seconds)) // one_epoch.epoch_seconds)
-        epochs = max(CPU_MIN_EPOCHS, min(CPU_MAX_EPOCHS, fits))
+        start = "scratch" if weights["weights"] is None and not weights["pretrained"] else "pretrained"
+        epochs = max(CPU_MIN_EPOCHS, min(CPU_MAX_EPOCHS[start], fits))
         values = {
             "model_arch": arch.name,
             "device": "cpu",
@@ -87,6 +93,7 @@ def recommend(
             "epochs": epochs,
             "num_workers": min(2, machine.cpu_count),
             **CPU_RECIPE,
+            "learning_rate": CPU_LEARNING_RATE[start],
             **weights,
         }
         estimate = estimate_duration(arch, CPU_IMAGE_SIZE, epochs, dataset, machine.throughput)
