@@ -45,14 +45,14 @@ function withEtag(body: ImageAnnotations, status = 200): Response {
   return response;
 }
 
-async function openEditor(routes: Record<string, RouteHandler> = {}) {
+async function openEditor(routes: Record<string, RouteHandler> = {}, query = '') {
   const api = stubApi({
     'GET /api/v1/datasets/ds1': () => jsonResponse(makeDetail()),
     [`GET ${PATH}`]: () => withEtag(annotations()),
     ...routes,
   });
   const user = userEvent.setup();
-  const view = renderRoute('/datasets/ds1/images/img-1/edit');
+  const view = renderRoute(`/datasets/ds1/images/img-1/edit${query}`);
   await screen.findByRole('heading', { level: 1, name: 'wall.jpg' });
   return { api, user, ...view };
 }
@@ -147,6 +147,33 @@ describe('annotation editor page', { timeout: 20_000 }, () => {
       expect(useEditorStore.getState().etag).toBe('"e9"');
     });
     expect(useEditorStore.getState().instances.map((item) => item.id)).toEqual(['i1', 'i2']);
+  });
+
+  it('from the review queue, saving accepts the image and goes back to the queue', async () => {
+    const { user, api, router } = await openEditor(
+      {
+        [`PUT ${PATH}`]: () => withEtag(annotations({ etag: '"e2"', reviewed: true })),
+        'GET /api/v1/datasets/ds1/review-queue': () =>
+          jsonResponse({
+            dataset_id: 'ds1',
+            items: [],
+            total: 1,
+            unreviewed: 0,
+            reviewed: 1,
+            limit: 100,
+          }),
+      },
+      '?from=review',
+    );
+    expect(screen.getByRole('link', { name: 'Review queue' })).toHaveAttribute(
+      'href',
+      '/datasets/ds1/review',
+    );
+    await user.click(screen.getByRole('button', { name: 'Save and accept' }));
+    await waitFor(() => {
+      expect(router.state.location.pathname).toBe('/datasets/ds1/review');
+    });
+    expect(api.bodies.at(-1)).toMatchObject({ reviewed: true });
   });
 
   it('names the refused field of a 422', async () => {

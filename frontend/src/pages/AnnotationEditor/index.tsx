@@ -13,7 +13,7 @@ import {
   Undo2,
 } from 'lucide-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 
 import { Button } from '@/components/common/Button';
 import { Callout } from '@/components/common/Callout';
@@ -96,7 +96,13 @@ export default function AnnotationEditorPage() {
         </Callout>
       )}
       {opened !== undefined && (
-        <Editor datasetId={id} imageId={imageId} server={opened} classNames={classNames} />
+        <Editor
+          datasetId={id}
+          imageId={imageId}
+          server={opened}
+          classNames={classNames}
+          reviewQueue={fromReview ? backTo : null}
+        />
       )}
     </section>
   );
@@ -107,9 +113,12 @@ interface EditorProps {
   imageId: string;
   server: ImageAnnotations;
   classNames: readonly string[];
+  /** Opened from the review queue: saving accepts the corrected image and returns there. */
+  reviewQueue: string | null;
 }
 
-function Editor({ datasetId, imageId, server, classNames }: EditorProps) {
+function Editor({ datasetId, imageId, server, classNames, reviewQueue }: EditorProps) {
+  const navigate = useNavigate();
   const editor = useEditorStore();
   const save = useSaveAnnotations(datasetId, imageId);
   const [conflict, setConflict] = useState<ImageAnnotations | null>(null);
@@ -117,20 +126,22 @@ function Editor({ datasetId, imageId, server, classNames }: EditorProps) {
   const dirty = hasUnsavedChanges(editor);
 
   const doSave = useCallback(() => {
-    const state = useEditorStore.getState();
     if (save.isPending) return;
+    if (reviewQueue !== null) useEditorStore.getState().setReviewed(true);
+    const state = useEditorStore.getState();
     save.mutate(
       { etag: state.etag, update: state.toUpdate() },
       {
         onSuccess: (saved) => {
           useEditorStore.getState().load(saved);
+          if (reviewQueue !== null) void navigate(reviewQueue);
         },
         onError: (error) => {
           if (error instanceof AnnotationConflictError) setConflict(error.current);
         },
       },
     );
-  }, [save]);
+  }, [save, reviewQueue, navigate]);
   useEditorShortcuts(doSave);
 
   // leaving the page with unsaved edits asks first
@@ -188,9 +199,9 @@ function Editor({ datasetId, imageId, server, classNames }: EditorProps) {
           >
             <Redo2 className="size-4" aria-hidden="true" />
           </Button>
-          <Button onClick={doSave} disabled={save.isPending || !dirty}>
+          <Button onClick={doSave} disabled={save.isPending || (!dirty && reviewQueue === null)}>
             <Save className="size-4" aria-hidden="true" />
-            {save.isPending ? 'Saving…' : 'Save'}
+            {save.isPending ? 'Saving…' : reviewQueue === null ? 'Save' : 'Save and accept'}
           </Button>
         </div>
       </div>
