@@ -60,6 +60,11 @@ export function useArchitectures() {
   });
 }
 
+/** The model families' metadata (undefined while loading or when the API lists none). */
+export function useFamilies() {
+  return useArchitectures().data?.families;
+}
+
 export function useTrainingDefaults() {
   return useQuery({
     queryKey: trainingKeys.defaults,
@@ -75,10 +80,10 @@ export function useReadyDatasets() {
   });
 }
 
-/** The user's registered Ultralytics models, for the starting weights. */
-export function useStartingWeightModels(enabled: boolean, framework = 'ultralytics') {
+/** The user's registered models of the chosen family, for the starting weights. */
+export function useStartingWeightModels(enabled: boolean, framework: string | undefined) {
   return useQuery({
-    queryKey: [...trainingKeys.weightModels, framework],
+    queryKey: [...trainingKeys.weightModels, framework ?? ''],
     queryFn: ({ signal }) => fetchStartingWeightModels(signal, framework),
     enabled,
     retry: false,

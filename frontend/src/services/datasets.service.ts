@@ -14,7 +14,8 @@ export type ValidationStatus = NonNullable<Dataset['validation_status']>;
 export type DatasetStats = ApiSchema<'DatasetStats'>;
 export type SplitSummary = ApiSchema<'SplitSummary'>;
 export type SplitStats = ApiSchema<'SplitStats'>;
-export type ClassCount = ApiSchema<'ClassCount'>;
+/** Derived: the schema's own name is disambiguated by the generator when another area has one. */
+export type ClassCount = SplitStats['classes'][number];
 export type ValidationReport = ApiSchema<'ValidationReport'>;
 export type ValidationIssue = ApiSchema<'ValidationIssue'>;
 export type DatasetImage = ApiSchema<'DatasetImage'>;

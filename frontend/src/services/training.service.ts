@@ -87,14 +87,13 @@ export async function fetchReadyDatasets(signal?: AbortSignal): Promise<Dataset[
   return data.items.filter((dataset) => dataset.status === 'ready');
 }
 
-/** Registered models of a framework: the user's own starting weights (newest first). */
+/** Registered models of a family (all when it is unknown): the user's own starting weights. */
 export async function fetchStartingWeightModels(
   signal?: AbortSignal,
-  framework = 'ultralytics',
+  framework?: string,
 ): Promise<RegisteredModel[]> {
-  const data = await unwrap(
-    api.GET('/api/v1/models', { params: { query: { framework, limit: 200 } }, signal }),
-  );
+  const query = framework === undefined ? { limit: 200 } : { framework, limit: 200 };
+  const data = await unwrap(api.GET('/api/v1/models', { params: { query }, signal }));
   return data.items;
 }
 

@@ -6,6 +6,8 @@ import { Button } from '@/components/common/Button';
 import { Loader } from '@/components/common/Loader';
 import { isJobRunning, useJob } from '@/hooks/useJob';
 import { modelKeys, useExportFormats, useStartExport } from '@/hooks/useModels';
+import { useFamilies } from '@/hooks/useTraining';
+import { familyNamed, type Family } from '@/components/training/families';
 import {
   fetchExport,
   type ExportFormatInfo,
@@ -74,27 +76,48 @@ function imgszProblem(raw: string): string | null {
   return null;
 }
 
-/** The options a format takes for the model's framework (RF-DETR's exporter takes fewer). */
-function optionsFor(format: ExportFormatInfo, framework: string): ExportFormatInfo['options'] {
-  return format.framework_options?.[framework] ?? format.options;
+type FormatOptions = ExportFormatInfo['options'] & { fixed_size: boolean };
+
+/**
+ * The options a format takes for the model: what the format offers here, narrowed by what the
+ * model's family exporter takes (its metadata), and whether it exports at the training size.
+ */
+function optionsFor(
+  format: ExportFormatInfo,
+  framework: string,
+  family: Family | undefined,
+): FormatOptions {
+  const base = format.framework_options?.[framework] ?? format.options;
+  const own = family?.export_options[format.name];
+  if (own === undefined) return { ...base, fixed_size: false };
+  return {
+    dynamic: base.dynamic && own.dynamic === true,
+    simplify: base.simplify && own.simplify === true,
+    opset: base.opset && own.opset === true,
+    half: base.half && own.half === true,
+    fixed_size: own.fixed_size === true,
+  };
 }
 
-/** Formats the model's framework can export to (RF-DETR: ONNX only). */
-function formatsFor(formats: ExportFormatInfo[], framework: string): ExportFormatInfo[] {
-  return formats.filter((format) => (format.frameworks ?? ['ultralytics']).includes(framework));
-}
-
-/** Frameworks other than Ultralytics export at the size the model was trained at. */
-function fixedSize(framework: string): boolean {
-  return framework !== 'ultralytics';
+/** Formats the model's family can export to (its metadata; else the formats' own lists). */
+function formatsFor(
+  formats: ExportFormatInfo[],
+  framework: string,
+  family: Family | undefined,
+): ExportFormatInfo[] {
+  if (family !== undefined) {
+    return formats.filter((format) => family.export_formats.includes(format.name));
+  }
+  return formats.filter(
+    (format) => format.frameworks === undefined || format.frameworks.includes(framework),
+  );
 }
 
 function requestOf(
   state: ExportOptionsState,
   format: ExportFormatInfo,
-  framework: string,
+  options: FormatOptions,
 ): ExportRequest {
-  const options = optionsFor(format, framework);
   const body: ExportRequest = {
     format: format.name as ExportRequest['format'],
     half: state.half && options.half,
@@ -102,7 +125,7 @@ function requestOf(
     dynamic: options.dynamic && state.dynamic,
     simplify: options.simplify ? state.simplify : true,
   };
-  if (state.imgsz.trim() !== '' && !fixedSize(framework)) body.imgsz = Number(state.imgsz);
+  if (state.imgsz.trim() !== '' && !options.fixed_size) body.imgsz = Number(state.imgsz);
   return body;
 }
 
@@ -114,6 +137,7 @@ function ExportForm({
   onStarted: (started: ExportOut) => void;
 }) {
   const formats = useExportFormats();
+  const families = useFamilies();
   const start = useStartExport(model.id);
   const [state, setState] = useState<ExportOptionsState>({
     format: 'onnx',
@@ -132,18 +156,19 @@ function ExportForm({
     );
   }
   const framework = model.framework;
-  const offered = formatsFor(formats.data.formats, framework);
+  const family = familyNamed(families, framework);
+  const offered = formatsFor(formats.data.formats, framework, family);
   const available = offered.filter((item) => item.available);
   const selected =
     offered.find((item) => item.name === state.format && item.available) ?? available[0];
-  const options = selected === undefined ? undefined : optionsFor(selected, framework);
-  const sizeFixed = fixedSize(framework);
+  const options = selected === undefined ? undefined : optionsFor(selected, framework, family);
+  const sizeFixed = options?.fixed_size ?? false;
   const sizeProblem = sizeFixed ? null : imgszProblem(state.imgsz);
 
   const submit = (event: SubmitEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (selected === undefined || sizeProblem !== null) return;
-    start.mutate(requestOf(state, selected, framework), { onSuccess: onStarted });
+    if (selected === undefined || options === undefined || sizeProblem !== null) return;
+    start.mutate(requestOf(state, selected, options), { onSuccess: onStarted });
   };
 
   return (
@@ -152,7 +177,7 @@ function ExportForm({
         <legend className="text-sm font-medium text-slate-700">Format</legend>
         {offered.length < formats.data.formats.length && (
           <p className="mt-1 text-xs text-slate-500">
-            {framework === 'rfdetr' ? 'RF-DETR' : framework} models export to{' '}
+            {family?.label ?? framework} models export to{' '}
             {offered.map((format) => format.title).join(', ')} only.
           </p>
         )}

@@ -3,6 +3,7 @@ import { Check, Cpu } from 'lucide-react';
 import type { Architecture } from '@/services/training.service';
 import { cn } from '@/utils/cn';
 
+import { familyNamed, type Family as ModelFamily } from './families';
 import { FieldError } from './FormField';
 import { formatParameters } from './format';
 
@@ -35,6 +36,8 @@ export interface ArchitecturePickerProps {
   referenceClasses: number;
   referenceImageSize: number;
   error: string | undefined;
+  /** The families' metadata (label, description, version of the selected one). */
+  families?: readonly ModelFamily[] | undefined;
 }
 
 /** Model family, then size, with parameters and GFLOPs of each size. */
@@ -45,9 +48,11 @@ export function ArchitecturePicker({
   referenceClasses,
   referenceImageSize,
   error,
+  families: modelFamilies,
 }: ArchitecturePickerProps) {
   const families = familiesOf(architectures);
   const selected = architectures.find((arch) => arch.name === value);
+  const selectedFamily = familyNamed(modelFamilies, selected?.framework);
   const family = families.find((entry) => entry.id === selected?.family) ?? families[0];
 
   return (
@@ -146,8 +151,17 @@ export function ArchitecturePicker({
           );
         })}
       </div>
+      {selectedFamily !== undefined && (
+        <p className="mt-3 text-sm text-slate-600" data-testid="family-description">
+          <span className="font-medium text-slate-800">{selectedFamily.label}</span>
+          {selectedFamily.version !== null && (
+            <span className="text-slate-400"> {selectedFamily.version}</span>
+          )}
+          : {selectedFamily.description}
+        </p>
+      )}
       <p className="mt-2 text-xs text-slate-400">
-        {selected?.framework === 'rfdetr'
+        {selected !== undefined && selected.default_image_size !== referenceImageSize
           ? `Parameters and GFLOPs measured for ${String(referenceClasses)} classes at the model's own resolution (${String(selected.default_image_size)} px); its image size must be a multiple of ${String(selected.image_multiple)}.`
           : `Parameters and GFLOPs measured for ${String(referenceClasses)} classes at ${String(referenceImageSize)} px; a one-class crack model is slightly smaller.`}
       </p>

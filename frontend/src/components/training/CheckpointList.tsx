@@ -11,74 +11,78 @@ export interface CheckpointListProps {
   checkpoints: Checkpoint[] | undefined;
   isLoading: boolean;
   error: unknown;
+  /** The family's resumable checkpoint file name (`resume_file`): marked "resumable". */
+  resumeFile?: string | undefined;
 }
 
 function fileName(path: string): string {
   return path.split('/').pop() ?? path;
 }
 
-const COLUMNS: Column<Checkpoint>[] = [
-  {
-    key: 'epoch',
-    header: 'Epoch',
-    className: 'tabular-nums',
-    cell: (checkpoint) => (
-      <span className="inline-flex items-center gap-1.5">
-        {checkpoint.epoch}
-        {checkpoint.is_best && (
-          <span className="inline-flex items-center gap-0.5 rounded bg-amber-50 px-1.5 py-0.5 text-[11px] font-medium text-amber-700">
-            <Star className="size-3 fill-amber-400 text-amber-500" aria-hidden="true" />
-            best
-          </span>
-        )}
-        {!checkpoint.exists && (
-          <span className="text-[11px] text-slate-400" title="The file was removed">
-            (pruned)
-          </span>
-        )}
-      </span>
-    ),
-  },
-  {
-    key: 'map',
-    header: 'Mask mAP50-95',
-    className: 'tabular-nums',
-    cell: (checkpoint) => formatMetric(checkpoint.metrics.mask_map50_95),
-  },
-  {
-    key: 'file',
-    header: 'File',
-    className: 'font-mono text-xs text-slate-600',
-    title: (checkpoint) => checkpoint.path,
-    cell: (checkpoint) => (
-      <>
-        {fileName(checkpoint.path)}
-        {checkpoint.path.endsWith('.ckpt') && (
-          <span className="ml-1.5 font-sans text-[11px] text-slate-400">(resumable)</span>
-        )}
-      </>
-    ),
-  },
-  {
-    key: 'size',
-    header: 'Size',
-    className: 'whitespace-nowrap text-slate-600 tabular-nums',
-    cell: (checkpoint) => formatBytes(checkpoint.size_bytes),
-  },
-  {
-    key: 'saved',
-    header: 'Saved',
-    className: 'whitespace-nowrap text-slate-600 tabular-nums',
-    title: (checkpoint) => formatDateTime(checkpoint.created_at),
-    cell: (checkpoint) => formatShortDateTime(checkpoint.created_at),
-  },
-];
+function checkpointColumns(resumeFile: string | undefined): Column<Checkpoint>[] {
+  return [
+    {
+      key: 'epoch',
+      header: 'Epoch',
+      className: 'tabular-nums',
+      cell: (checkpoint) => (
+        <span className="inline-flex items-center gap-1.5">
+          {checkpoint.epoch}
+          {checkpoint.is_best && (
+            <span className="inline-flex items-center gap-0.5 rounded bg-amber-50 px-1.5 py-0.5 text-[11px] font-medium text-amber-700">
+              <Star className="size-3 fill-amber-400 text-amber-500" aria-hidden="true" />
+              best
+            </span>
+          )}
+          {!checkpoint.exists && (
+            <span className="text-[11px] text-slate-400" title="The file was removed">
+              (pruned)
+            </span>
+          )}
+        </span>
+      ),
+    },
+    {
+      key: 'map',
+      header: 'Mask mAP50-95',
+      className: 'tabular-nums',
+      cell: (checkpoint) => formatMetric(checkpoint.metrics.mask_map50_95),
+    },
+    {
+      key: 'file',
+      header: 'File',
+      className: 'font-mono text-xs text-slate-600',
+      title: (checkpoint) => checkpoint.path,
+      cell: (checkpoint) => (
+        <>
+          {fileName(checkpoint.path)}
+          {resumeFile !== undefined && fileName(checkpoint.path) === resumeFile && (
+            <span className="ml-1.5 font-sans text-[11px] text-slate-400">(resumable)</span>
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'size',
+      header: 'Size',
+      className: 'whitespace-nowrap text-slate-600 tabular-nums',
+      cell: (checkpoint) => formatBytes(checkpoint.size_bytes),
+    },
+    {
+      key: 'saved',
+      header: 'Saved',
+      className: 'whitespace-nowrap text-slate-600 tabular-nums',
+      title: (checkpoint) => formatDateTime(checkpoint.created_at),
+      cell: (checkpoint) => formatShortDateTime(checkpoint.created_at),
+    },
+  ];
+}
 
 /**
- * Checkpoints kept for a session (YOLO: the best plus the last N; RF-DETR: its best weights, and its
- * resumable last.ckpt while it can resume), newest epoch first, with their files and sizes.
+ * Checkpoints kept for a session (what its family keeps: see the family's `checkpoint_note`),
+ * newest epoch first, with their files and sizes.
  */
-export function CheckpointList({ checkpoints, isLoading, error }: CheckpointListProps) {
+export function CheckpointList({ checkpoints, isLoading, error, resumeFile }: CheckpointListProps) {
   if (error !== null && error !== undefined) {
     return (
       <p className="text-sm text-red-700">Could not load checkpoints: {errorMessage(error)}</p>
@@ -95,7 +99,7 @@ export function CheckpointList({ checkpoints, isLoading, error }: CheckpointList
       <Table
         label="Checkpoints"
         variant="compact"
-        columns={COLUMNS}
+        columns={checkpointColumns(resumeFile)}
         rows={rows}
         rowKey={(checkpoint) => checkpoint.id}
         rowProps={() => ({ 'data-testid': 'checkpoint-row' })}

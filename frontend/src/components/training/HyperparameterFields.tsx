@@ -28,11 +28,11 @@ export interface HyperparameterFieldsProps {
   augmentationPresets: Record<string, Record<string, number>>;
   onNumberChange: (name: NumericField, value: string) => void;
   onChange: (patch: Partial<Omit<TrainingFormValues, 'numbers'>>) => void;
-  /** Field specs with the chosen architecture's rules (image size multiple); default: YOLO's. */
+  /** Field specs with the chosen architecture's rules (image size multiple); default: the base specs. */
   specs?: Record<NumericField, NumberFieldSpec>;
-  /** Whether the chosen framework uses a field (RF-DETR ignores YOLO's optimiser and loss knobs). */
+  /** Whether the chosen family uses a field (its metadata lists the fields it reads). */
   uses?: (field: string) => boolean;
-  /** Shown under the augmentation levels (RF-DETR maps them to its own presets). */
+  /** Shown under the augmentation levels (a family that maps them to its own presets says how). */
   augmentationNote?: string;
 }
 
@@ -46,7 +46,7 @@ const LEVEL_LABELS: Record<AugmentationLevel, string> = {
 const LEVEL_DESCRIPTIONS: Record<AugmentationLevel, string> = {
   none: 'No augmentation',
   light: 'Mild colour, scale and flips',
-  medium: 'Ultralytics defaults',
+  medium: 'The trainer’s defaults',
   heavy: 'Rotation, vertical flips, mixup',
 };
 
@@ -257,7 +257,7 @@ export function HyperparameterFields({
             value={values.optimizer}
             options={OPTIMIZERS.map((optimizer) => ({
               value: optimizer,
-              label: optimizer === 'auto' ? 'auto (Ultralytics picks)' : optimizer,
+              label: optimizer === 'auto' ? 'auto (the trainer picks)' : optimizer,
             }))}
             error={errors.optimizer}
             hint="SGD suits long runs; AdamW converges faster on small data"

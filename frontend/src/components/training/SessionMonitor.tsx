@@ -6,6 +6,7 @@ import { Card } from '@/components/common/Card';
 import { Loader } from '@/components/common/Loader';
 import {
   useCheckpoints,
+  useFamilies,
   useTrainingSession,
   useTrainingSessions,
   useTrainingStream,
@@ -21,6 +22,7 @@ import { currentStatus, type LiveSession } from '@/store/trainingStore';
 import { cn } from '@/utils/cn';
 
 import { CheckpointList } from './CheckpointList';
+import { familyNamed } from './families';
 import { formatDateTime, formatMetric } from './format';
 import { LogConsole } from './LogConsole';
 import { MetricCards } from './MetricCards';
@@ -173,6 +175,7 @@ export function SessionMonitor({ sessionId }: { sessionId: string }) {
   const rest = detail.data && { status: detail.data.status, updatedAt: detail.dataUpdatedAt };
   const { live, connection } = useTrainingStream(sessionId, rest);
   const checkpoints = useCheckpoints(sessionId, live.checkpointVersion);
+  const families = useFamilies();
 
   if (detail.isError) {
     const missing = hasStatus(detail.error, 404);
@@ -194,6 +197,7 @@ export function SessionMonitor({ sessionId }: { sessionId: string }) {
   if (detail.data === undefined) return <Loader label="Loading the training run…" />;
 
   const session = detail.data;
+  const family = familyNamed(families, session.framework);
   const status = currentStatus(live, rest) ?? session.status;
   const totalEpochs = live.progress?.totalEpochs ?? session.total_epochs;
   const epochsDone = Math.max(session.current_epoch, live.epochs.at(-1)?.epoch ?? 0);
@@ -232,11 +236,15 @@ export function SessionMonitor({ sessionId }: { sessionId: string }) {
         >
           <LogConsole logs={live.logs} />
         </Card>
-        <Card title="Checkpoints" description="The best plus the most recent epochs">
+        <Card
+          title="Checkpoints"
+          description={family?.checkpoint_note ?? 'The best plus the most recent epochs'}
+        >
           <CheckpointList
             checkpoints={checkpoints.data}
             isLoading={checkpoints.isLoading}
             error={checkpoints.error}
+            resumeFile={family?.resume_file}
           />
         </Card>
       </div>

@@ -5,6 +5,7 @@ import type { RegisteredModel } from '@/services/training.service';
 
 import { cn } from '@/utils/cn';
 
+import { preferredSuffix, type Family } from './families';
 import { FieldError, INPUT_CLASSES, INVALID_CLASSES } from './FormField';
 import type { WeightsMode } from './trainingForm';
 
@@ -21,12 +22,10 @@ export interface WeightsChoiceProps {
   /** Registered models of the architecture's framework (undefined while loading or unavailable). */
   models: RegisteredModel[] | undefined;
   error: string | undefined;
-  /** 'ultralytics' (default) or 'rfdetr': where official weights come from and what files fit. */
-  framework?: string;
-  /** File name of the official weights (rf-detr-seg-nano.pt); default `<arch>.pt`. */
-  weightsFile?: string;
-  /** RF-DETR's weights cache on the server ($RF_HOME). */
-  rfdetrWeightsDir?: string;
+  /** The architecture's family: where its official weights come from and what files fit. */
+  family?: Family | undefined;
+  /** File name of the official weights; default `<arch><preferred suffix>`. */
+  weightsFile?: string | undefined;
 }
 
 interface OptionProps {
@@ -72,34 +71,29 @@ function Option({ value, current, title, icon, onSelect, children }: OptionProps
   );
 }
 
-function rfdetrExplanation(file: string, cached: boolean, online: boolean, dir: string): ReactNode {
-  if (cached) return <>{file} is in the RF-DETR weights cache: training starts from it.</>;
+/** Where the official weights come from, in the family's own words when they are missing. */
+function officialExplanation(
+  file: string,
+  location: string,
+  missingNotice: string,
+  cached: boolean,
+  online: boolean,
+): ReactNode {
+  if (cached)
+    return (
+      <>
+        {file} is in {location}: training starts from it.
+      </>
+    );
   if (online)
     return (
       <>
-        {file} is downloaded from Roboflow into {dir} when the run starts.
+        {file} is downloaded into {location} when the run starts.
       </>
     );
   return (
-    <span className="text-amber-700" data-testid="rfdetr-scratch-notice">
-      This machine is offline and {file} is not in the RF-DETR weights cache ({dir}): the run will
-      train from scratch. Copy the file there to start from pretrained weights.
-    </span>
-  );
-}
-
-function officialExplanation(
-  modelArch: string,
-  cached: boolean,
-  online: boolean,
-  dir: string,
-): ReactNode {
-  if (cached) return <>{modelArch}.pt is in the models directory: training starts from it.</>;
-  if (online) return <>{modelArch}.pt is downloaded from Ultralytics when the run starts.</>;
-  return (
-    <span className="text-amber-700">
-      This machine is offline and {dir}/{modelArch}.pt is missing, so the server will refuse this
-      choice. Copy the file there, use your own weights, or train from scratch.
+    <span className="text-amber-700" data-testid="official-missing-notice">
+      {missingNotice} <span className="font-mono">({location})</span>
     </span>
   );
 }
@@ -156,7 +150,7 @@ function CustomWeights({
                 {modelLabel(model)}
               </option>
             ))}
-            <option value={BY_PATH}>A {suffix} file by path…</option>
+            <option value={BY_PATH}>A {suffix === '' ? 'weights' : suffix} file by path…</option>
           </select>
         </div>
       )}
@@ -200,12 +194,12 @@ export function WeightsChoice({
   officialWeightsDir,
   models,
   error,
-  framework = 'ultralytics',
+  family,
   weightsFile,
-  rfdetrWeightsDir = '',
 }: WeightsChoiceProps) {
   const unavailable = !officialCached && !online;
-  const rfdetr = framework === 'rfdetr';
+  const suffix = preferredSuffix(family);
+  const location = family?.weights_location ?? officialWeightsDir;
   return (
     <div>
       <div role="radiogroup" aria-label="Starting weights" className="grid gap-3 lg:grid-cols-3">
@@ -222,14 +216,14 @@ export function WeightsChoice({
           }
           onSelect={onModeChange}
         >
-          {rfdetr
-            ? rfdetrExplanation(
-                weightsFile ?? `${modelArch}.pth`,
-                officialCached,
-                online,
-                rfdetrWeightsDir,
-              )
-            : officialExplanation(modelArch, officialCached, online, officialWeightsDir)}
+          {officialExplanation(
+            weightsFile ?? `${modelArch}${suffix}`,
+            location,
+            family?.official_missing_notice ??
+              'This machine is offline and the official weights are missing.',
+            officialCached,
+            online,
+          )}
         </Option>
         <Option
           value="custom"
@@ -238,9 +232,8 @@ export function WeightsChoice({
           icon={<FileBox className="size-4 text-slate-400" aria-hidden="true" />}
           onSelect={onModeChange}
         >
-          {rfdetr
-            ? 'A registered RF-DETR model, or an RF-DETR .pth checkpoint under models/ or uploads/ in the data directory.'
-            : 'A registered model id, or an Ultralytics .pt file under models/ or uploads/ in the data directory.'}
+          {family?.own_weights_help ??
+            'A registered model id, or a weights file under models/ or uploads/ in the data directory.'}
         </Option>
         <Option
           value="scratch"
@@ -258,7 +251,7 @@ export function WeightsChoice({
           weights={weights}
           error={error}
           onChange={onWeightsChange}
-          suffix={rfdetr ? '.pth' : '.pt'}
+          suffix={suffix}
         />
       )}
       <FieldError id="weights-error" message={error} />

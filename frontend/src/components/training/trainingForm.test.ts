@@ -1,6 +1,7 @@
 import { ApiError } from '@/services/errors';
 import { ARCHITECTURES, CONFIG, DEFAULTS } from '@/pages/Training/testing/fixtures';
 
+import { familyNamed, usesField } from './families';
 import { formatDuration, formatLearningRate, formatParameters } from './format';
 import { queueText, runsAhead } from './queue';
 import {
@@ -14,7 +15,6 @@ import {
   NUMBER_FIELDS,
   rangeHint,
   toCreateRequest,
-  usesField,
   validateForm,
   withArchitecture,
 } from './trainingForm';
@@ -87,7 +87,7 @@ describe('training form', () => {
     const segNano = architecture('rfdetr-seg-nano');
     const start = { ...initialFormValues(CONFIG), dataset_id: 'd1' };
     const typed = { ...start, numbers: { ...start.numbers, epochs: '7' } };
-    const rfdetr = withArchitecture(typed, segNano, yolo, DEFAULTS);
+    const rfdetr = withArchitecture(typed, segNano, yolo, DEFAULTS, ARCHITECTURES);
     expect(rfdetr.model_arch).toBe('rfdetr-seg-nano');
     expect(rfdetr.numbers.learning_rate).toBe('0.0001');
     expect(rfdetr.numbers.batch_size).toBe('4');
@@ -96,17 +96,31 @@ describe('training form', () => {
     // Seg Small takes multiples of 24: 108 is not one, so its own resolution comes in; 312 is kept.
     const odd = { ...rfdetr, numbers: { ...rfdetr.numbers, image_size: '108' } };
     const small = architecture('rfdetr-seg-small');
-    expect(withArchitecture(odd, small, segNano, DEFAULTS).numbers.image_size).toBe('384');
-    expect(withArchitecture(rfdetr, small, segNano, DEFAULTS).numbers.image_size).toBe('312');
-    const back = withArchitecture(rfdetr, yolo, segNano, DEFAULTS);
+    expect(withArchitecture(odd, small, segNano, DEFAULTS, ARCHITECTURES).numbers.image_size).toBe(
+      '384',
+    );
+    expect(
+      withArchitecture(rfdetr, small, segNano, DEFAULTS, ARCHITECTURES).numbers.image_size,
+    ).toBe('312');
+    const back = withArchitecture(rfdetr, yolo, segNano, DEFAULTS, ARCHITECTURES);
     expect(back.numbers).toMatchObject({
       learning_rate: '0.01',
       batch_size: '16',
       image_size: '640',
     });
-    expect(usesField(DEFAULTS.framework_fields, 'rfdetr', 'momentum')).toBe(false);
-    expect(usesField(DEFAULTS.framework_fields, 'rfdetr', 'learning_rate')).toBe(true);
-    expect(usesField(DEFAULTS.framework_fields, 'ultralytics', 'momentum')).toBe(true);
+    const family = (name: string) => familyNamed(ARCHITECTURES.families, name);
+    expect(usesField(family('rfdetr'), 'momentum')).toBe(false);
+    expect(usesField(family('rfdetr'), 'learning_rate')).toBe(true);
+    expect(usesField(family('ultralytics'), 'momentum')).toBe(true);
+    expect(usesField(undefined, 'momentum')).toBe(true);
+    // The recommended run's smaller size comes back with its family, not with another family.
+    const recommended = { ...DEFAULTS, config: { ...DEFAULTS.config, image_size: 320 } };
+    expect(
+      withArchitecture(rfdetr, yolo, segNano, recommended, ARCHITECTURES).numbers.image_size,
+    ).toBe('320');
+    expect(
+      withArchitecture(typed, segNano, yolo, recommended, ARCHITECTURES).numbers.image_size,
+    ).toBe('312');
   });
 
   it('assigns the API errors to their fields', () => {

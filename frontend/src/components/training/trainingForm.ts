@@ -4,8 +4,11 @@
  */
 import { numberRange } from '@/api/limits';
 import { ApiError, errorMessage } from '@/services/errors';
+
+import { familyNamed } from './families';
 import {
   type Architecture,
+  type ArchitecturesResponse,
   type AugmentationLevel,
   type OptimizerType,
   type TrainingConfig,
@@ -84,7 +87,7 @@ export const NUMBER_FIELDS: Record<NumericField, NumberFieldSpec> = {
     'Batch size',
     'Images per step; lower it if memory runs out',
   ),
-  // The multiple of 32 is the Ultralytics rule; an architecture may ask for another (imageSizeSpec).
+  // 32 unless the chosen architecture asks for another multiple (imageSizeSpec).
   image_size: numberField(
     'image_size',
     'Image size',
@@ -263,7 +266,7 @@ export function checkNumber(spec: NumberFieldSpec, text: string): string | null 
   return null;
 }
 
-/** The image-size field of an architecture: its own multiple (RF-DETR Seg: 12 or 24). */
+/** The image-size field of an architecture: its own multiple (the catalogue's `image_multiple`). */
 export function imageSizeSpec(arch: Architecture | undefined): NumberFieldSpec {
   const base = NUMBER_FIELDS.image_size;
   const multiple = arch?.image_multiple ?? 32;
@@ -281,32 +284,40 @@ export function fieldSpecs(arch: Architecture | undefined): Record<NumericField,
   return { ...NUMBER_FIELDS, image_size: imageSizeSpec(arch) };
 }
 
-/** Whether `framework` uses a configuration field (the API lists them; absent = all fields). */
-export function usesField(
-  fields: Record<string, string[]> | undefined,
-  framework: string | undefined,
-  name: string,
-): boolean {
-  const list = framework === undefined ? undefined : fields?.[framework];
-  return list === undefined || list.includes(name);
+/**
+ * The image size a run of `next` starts from: the recommended run's when `next` belongs to the
+ * recommended architecture's family (and can take it), else the architecture's own default.
+ */
+function startingImageSize(
+  next: Architecture,
+  defaults: TrainingDefaults,
+  catalogue: ArchitecturesResponse,
+): number {
+  const recommended = catalogue.items.find((arch) => arch.name === defaults.config.model_arch);
+  const size = defaults.config.image_size;
+  const fits = size % next.image_multiple === 0;
+  return recommended?.framework === next.framework && fits ? size : next.default_image_size;
 }
 
 /**
- * The form after choosing another architecture. Changing framework brings that framework's defaults
- * (RF-DETR: AdamW-style learning rate, batch 4, its own resolution; back to YOLO: the YOLO defaults);
- * within RF-DETR, an image size the new size cannot take becomes its default resolution.
+ * The form after choosing another architecture. Changing family brings that family's defaults (the
+ * values its metadata lists, e.g. a smaller learning rate and batch) and its starting image size;
+ * within a family, an image size the new architecture cannot take becomes its default size.
  */
 export function withArchitecture(
   values: TrainingFormValues,
   next: Architecture,
   previous: Architecture | undefined,
   defaults: TrainingDefaults,
+  catalogue: ArchitecturesResponse,
 ): TrainingFormValues {
   const numbers = { ...values.numbers };
   if (previous?.framework !== next.framework) {
-    const own = defaults.framework_defaults?.[next.framework] ?? {};
+    const own = familyNamed(catalogue.families, next.framework)?.defaults ?? {};
     const left =
-      previous === undefined ? {} : (defaults.framework_defaults?.[previous.framework] ?? {});
+      previous === undefined
+        ? {}
+        : (familyNamed(catalogue.families, previous.framework)?.defaults ?? {});
     // Only what differs between the frameworks changes; the user's other numbers stay.
     for (const name of new Set([...Object.keys(own), ...Object.keys(left)])) {
       if (!(name in NUMBER_FIELDS)) continue;
@@ -314,9 +325,7 @@ export function withArchitecture(
       const value = own[field] ?? defaults.config[field];
       numbers[field] = numberText(typeof value === 'number' ? value : null);
     }
-    numbers.image_size = String(
-      next.framework === 'ultralytics' ? defaults.config.image_size : next.default_image_size,
-    );
+    numbers.image_size = String(startingImageSize(next, defaults, catalogue));
   } else if (Number(numbers.image_size) % next.image_multiple !== 0) {
     numbers.image_size = String(next.default_image_size);
   }
@@ -326,13 +335,15 @@ export function withArchitecture(
 export function validateForm(
   values: TrainingFormValues,
   specs: Record<NumericField, NumberFieldSpec> = NUMBER_FIELDS,
-  weightsSuffix = '.pt',
+  /** The chosen family's preferred weights suffix, for the message ('' when unknown). */
+  weightsSuffix = '',
 ): FormErrors {
   const errors: FormErrors = {};
   if (values.dataset_id === '') errors.dataset_id = 'Choose a dataset';
   if (values.model_arch === '') errors.model_arch = 'Choose a model';
   if (values.weightsMode === 'custom' && values.weights.trim() === '') {
-    errors.weights = `Enter a model id or a ${weightsSuffix} path under models/ or uploads/`;
+    const file = weightsSuffix === '' ? 'weights file' : weightsSuffix;
+    errors.weights = `Enter a model id or a ${file} path under models/ or uploads/`;
   }
   if (values.device.trim() === '') errors.device = 'Choose a device';
   if (values.name.length > 200) errors.name = 'At most 200 characters';

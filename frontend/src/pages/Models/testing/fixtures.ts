@@ -17,6 +17,7 @@ import type {
   ModelSummary,
   TrainingMetrics,
 } from '@/services/models.service';
+import { ARCHITECTURES } from '@/pages/Training/testing/fixtures';
 import { HEALTHY, jsonResponse, SYSTEM_INFO } from '@/test/utils';
 
 export const MODEL_ID = 'm'.repeat(32);
@@ -326,6 +327,7 @@ export function mockApi(
   const all: Record<string, RouteHandler | RouteHandler[]> = {
     'GET /api/v1/system/health': () => jsonResponse(HEALTHY),
     'GET /api/v1/system/info': () => jsonResponse(SYSTEM_INFO),
+    'GET /api/v1/training/architectures': () => jsonResponse(ARCHITECTURES),
     ...handlers,
   };
   const calls = new Map<string, number>();

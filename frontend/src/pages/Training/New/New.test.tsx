@@ -130,9 +130,10 @@ describe('New training form', { timeout: 30_000 }, () => {
     trainingApi(() => jsonResponse(detail(), 201));
     await renderForm();
     expect(screen.getByRole('radio', { name: 'Official pretrained' })).toBeChecked();
-    expect(
-      screen.getByText(/offline and models\/official\/yolov8n-seg\.pt is missing/),
-    ).toBeInTheDocument();
+    // The family's own words (from the API) and where its weights are looked for.
+    const notice = screen.getByTestId('official-missing-notice');
+    expect(notice).toHaveTextContent(/offline and the official weights are not in the official/);
+    expect(notice).toHaveTextContent('(models/official)');
   });
 
   it('offers RF-DETR with its resolution rule, its defaults and the from-scratch notice', async () => {
@@ -144,9 +145,10 @@ describe('New training form', { timeout: 30_000 }, () => {
     expect(field('Image size')).toHaveValue(312);
     expect(field('Initial learning rate (lr0)')).toHaveValue(0.0001);
     expect(screen.queryByLabelText('Optimizer', { selector: 'select' })).toBeNull();
-    expect(screen.getByTestId('rfdetr-scratch-notice')).toHaveTextContent(
-      /offline and rf-detr-seg-nano\.pt is not in the RF-DETR weights cache.*train from scratch/,
+    expect(screen.getByTestId('official-missing-notice')).toHaveTextContent(
+      /not in the RF-DETR weights cache: the run will train from scratch.*\/root\/\.roboflow\/models/,
     );
+    expect(screen.getByTestId('family-description')).toHaveTextContent(/RF-DETR 1\.11\.2/);
 
     await userEvent.clear(field('Image size'));
     await userEvent.type(field('Image size'), '100');

@@ -7,6 +7,12 @@ import { Card } from '@/components/common/Card';
 import { Loader } from '@/components/common/Loader';
 import { ArchitecturePicker } from '@/components/training/ArchitecturePicker';
 import { DatasetSelect } from '@/components/training/DatasetSelect';
+import {
+  familyLabels,
+  familyNamed,
+  preferredSuffix,
+  usesField,
+} from '@/components/training/families';
 import { FieldError, INPUT_CLASSES, INVALID_CLASSES } from '@/components/training/FormField';
 import { HyperparameterFields } from '@/components/training/HyperparameterFields';
 import { queueText, runsAhead } from '@/components/training/queue';
@@ -17,7 +23,6 @@ import {
   FORM_ERROR,
   initialFormValues,
   toCreateRequest,
-  usesField,
   validateForm,
   withArchitecture,
   type FormErrors,
@@ -72,10 +77,6 @@ function SummaryRow({ label, value }: { label: string; value: string }) {
   );
 }
 
-const RFDETR_AUGMENTATION_NOTE =
-  'RF-DETR: none = no augmentation; light, medium and heavy = its flips and scale jitter ' +
-  '(light and heavy use its Albumentations presets when rfdetr[augment] is installed).';
-
 const WEIGHTS_LABELS = {
   official: 'Official pretrained',
   custom: 'My weights',
@@ -98,9 +99,10 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
   }));
   const [errors, setErrors] = useState<FormErrors>({});
   const selectedArch = catalogue.items.find((arch) => arch.name === values.model_arch);
-  const framework = selectedArch?.framework ?? 'ultralytics';
+  const framework = selectedArch?.framework;
+  const family = familyNamed(catalogue.families, framework);
   const specs = fieldSpecs(selectedArch);
-  const uses = (field: string) => usesField(defaults.framework_fields, framework, field);
+  const uses = (field: string) => usesField(family, field);
   const weightModels = useStartingWeightModels(values.weightsMode === 'custom', framework);
 
   const clearError = (...names: string[]) => {
@@ -124,7 +126,7 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
     if (next === undefined) return;
     setValues((previous) => {
       const before = catalogue.items.find((arch) => arch.name === previous.model_arch);
-      const updated = withArchitecture(previous, next, before, defaults);
+      const updated = withArchitecture(previous, next, before, defaults, catalogue);
       return before?.framework === next.framework ? updated : { ...updated, weights: '' };
     });
     clearError('model_arch', 'image_size', 'weights', 'device');
@@ -137,7 +139,7 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
   const selectedDataset = datasets.find((dataset) => dataset.id === values.dataset_id);
 
   const submit = () => {
-    const problems = validateForm(values, specs, framework === 'rfdetr' ? '.pth' : '.pt');
+    const problems = validateForm(values, specs, preferredSuffix(family));
     if (Object.keys(problems).length > 0) {
       setErrors({ ...problems, [FORM_ERROR]: 'Some settings need attention: see the fields.' });
       return;
@@ -180,7 +182,7 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
 
         <Card
           title="Model"
-          description="Ultralytics YOLO segmentation, RF-DETR detection and RF-DETR segmentation."
+          description={`Architectures of ${familyLabels(catalogue.families) || 'the installed families'}.`}
         >
           <ArchitecturePicker
             architectures={catalogue.items}
@@ -189,6 +191,7 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
             referenceImageSize={catalogue.reference_image_size}
             error={errors.model_arch}
             onChange={changeArchitecture}
+            families={catalogue.families}
           />
           <h3 className="mt-6 text-sm font-semibold text-slate-900">Starting weights</h3>
           <div className="mt-2">
@@ -199,9 +202,8 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
               officialCached={selectedArch?.official_weights_available ?? false}
               online={defaults.online}
               officialWeightsDir={defaults.official_weights_dir}
-              framework={framework}
+              family={family}
               weightsFile={selectedArch?.weights_file}
-              rfdetrWeightsDir={defaults.rfdetr_weights_dir}
               models={weightModels.data}
               error={errors.weights}
               onModeChange={(weightsMode) => {
@@ -225,7 +227,7 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
             onChange={change}
             specs={specs}
             uses={uses}
-            augmentationNote={framework === 'rfdetr' ? RFDETR_AUGMENTATION_NOTE : undefined}
+            augmentationNote={family?.augmentation_note ?? undefined}
           />
         </Card>
       </div>

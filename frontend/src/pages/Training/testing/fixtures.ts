@@ -15,6 +15,7 @@ import type {
   TrainingSessionDetail,
   TrainingSessionSummary,
 } from '@/services/training.service';
+import type { Family } from '@/components/training/families';
 import { HEALTHY, jsonResponse, SYSTEM_INFO } from '@/test/utils';
 
 export const SESSION_ID = 'a'.repeat(32);
@@ -53,25 +54,92 @@ export const CONFIG: TrainingConfig = {
   iou_threshold: 0.7,
 };
 
-export const DEFAULTS: TrainingDefaults = {
-  config: CONFIG,
-  augmentation_presets: {
-    none: { mosaic: 0, fliplr: 0, mixup: 0, copy_paste: 0 },
-    light: { mosaic: 0.5, fliplr: 0.5, mixup: 0, copy_paste: 0 },
-    medium: { mosaic: 1, fliplr: 0.5, scale: 0.5, mixup: 0, copy_paste: 0 },
-    heavy: { mosaic: 1, fliplr: 0.5, flipud: 0.5, degrees: 15, mixup: 0.15, copy_paste: 0.3 },
+const YOLO_FIELDS = [
+  'model_arch',
+  'pretrained',
+  'weights',
+  'image_size',
+  'epochs',
+  'batch_size',
+  'learning_rate',
+  'lr_factor',
+  'momentum',
+  'weight_decay',
+  'optimizer',
+  'cosine_lr',
+  'warmup_epochs',
+  'warmup_momentum',
+  'patience',
+  'augmentation_level',
+  'mosaic',
+  'mixup',
+  'copy_paste',
+  'close_mosaic',
+  'device',
+  'num_workers',
+  'seed',
+  'save_period',
+  'keep_last_checkpoints',
+  'box_gain',
+  'cls_gain',
+  'dfl_gain',
+  'iou_threshold',
+];
+
+const EXPORT_OPTIONS = {
+  dynamic: true,
+  simplify: true,
+  opset: true,
+  half: true,
+  fixed_size: false,
+};
+
+/** The two families the backend registers, as GET /training/architectures describes them. */
+export const FAMILIES: Family[] = [
+  {
+    name: 'ultralytics',
+    label: 'Ultralytics YOLO',
+    description: 'YOLO instance segmentation (Ultralytics): fast, many sizes, every export format.',
+    version: '8.4.190',
+    weights_suffixes: ['.pt'],
+    weights_location: 'models/official',
+    official_weights: 'download',
+    own_weights_help:
+      'A registered model id, or an Ultralytics .pt file under models/ or uploads/ in the data directory.',
+    official_missing_notice:
+      'This machine is offline and the official weights are not in the official weights folder: put the file there, choose your own weights, or train from scratch.',
+    fields: YOLO_FIELDS,
+    field_limits: {},
+    defaults: {},
+    multi_gpu: true,
+    augmentation_note: null,
+    export_formats: ['onnx', 'torchscript', 'openvino', 'engine'],
+    export_options: {
+      onnx: EXPORT_OPTIONS,
+      torchscript: { ...EXPORT_OPTIONS, dynamic: false, simplify: false, opset: false },
+      openvino: { ...EXPORT_OPTIONS, simplify: false, opset: false },
+      engine: { ...EXPORT_OPTIONS, opset: false },
+    },
+    model_file: 'best.pt',
+    resume_file: 'last.pt',
+    checkpoint_note:
+      'The best weights and the last epoch checkpoints kept by the retention setting.',
+    starter_weights: null,
   },
-  gpu_count: 0,
-  devices: ['auto', 'cpu'],
-  online: false,
-  official_weights_dir: 'models/official',
-  primary_metric: 'mask_map50_95',
-  rfdetr_weights_dir: '/root/.roboflow/models',
-  framework_defaults: {
-    rfdetr: { learning_rate: 0.0001, weight_decay: 0.0001, warmup_epochs: 0, batch_size: 4 },
-  },
-  framework_fields: {
-    rfdetr: [
+  {
+    name: 'rfdetr',
+    label: 'RF-DETR',
+    description:
+      'RF-DETR detection and segmentation (Roboflow): a transformer with a DINOv2 backbone.',
+    version: '1.11.2',
+    weights_suffixes: ['.pth', '.pt'],
+    weights_location: '/root/.roboflow/models',
+    official_weights: 'cache_or_scratch',
+    own_weights_help:
+      'A registered RF-DETR model, or an RF-DETR .pth checkpoint under models/ or uploads/ in the data directory.',
+    official_missing_notice:
+      'This machine is offline and the official weights are not in the RF-DETR weights cache: the run will train from scratch. Copy the file there to start from pretrained weights.',
+    fields: [
       'model_arch',
       'pretrained',
       'weights',
@@ -88,7 +156,42 @@ export const DEFAULTS: TrainingDefaults = {
       'num_workers',
       'seed',
     ],
+    field_limits: {},
+    defaults: { learning_rate: 0.0001, weight_decay: 0.0001, warmup_epochs: 0, batch_size: 4 },
+    multi_gpu: false,
+    augmentation_note:
+      'RF-DETR: none = no augmentation; light, medium and heavy = its flips and scale jitter.',
+    export_formats: ['onnx'],
+    export_options: {
+      onnx: { dynamic: false, simplify: false, opset: true, half: false, fixed_size: true },
+    },
+    model_file: 'best.pth',
+    resume_file: 'last.ckpt',
+    checkpoint_note:
+      'The best weights, and the resumable last.ckpt while the run can still resume.',
+    starter_weights: null,
   },
+];
+
+/** Per-family fields the API still sends for old clients (the front end reads `families`). */
+const LEGACY_DEFAULTS = { rfdetr_weights_dir: '/root/.roboflow/models' };
+const LEGACY_CATALOGUE = { ultralytics_version: '8.4.190' };
+
+export const DEFAULTS: TrainingDefaults = {
+  config: CONFIG,
+  augmentation_presets: {
+    none: { mosaic: 0, fliplr: 0, mixup: 0, copy_paste: 0 },
+    light: { mosaic: 0.5, fliplr: 0.5, mixup: 0, copy_paste: 0 },
+    medium: { mosaic: 1, fliplr: 0.5, scale: 0.5, mixup: 0, copy_paste: 0 },
+    heavy: { mosaic: 1, fliplr: 0.5, flipud: 0.5, degrees: 15, mixup: 0.15, copy_paste: 0.3 },
+  },
+  gpu_count: 0,
+  devices: ['auto', 'cpu'],
+  online: false,
+  official_weights_dir: 'models/official',
+  primary_metric: 'mask_map50_95',
+  ...LEGACY_DEFAULTS,
+  families: FAMILIES,
 };
 
 function arch(
@@ -145,7 +248,7 @@ function rfdetrArch(
 export const ARCHITECTURES: ArchitecturesResponse = {
   reference_classes: 80,
   reference_image_size: 640,
-  ultralytics_version: '8.4.190',
+  ...LEGACY_CATALOGUE,
   items: [
     arch('yolov8n-seg', 'yolov8', 'n', 3_409_968, 12.1),
     arch('yolov8s-seg', 'yolov8', 's', 11_821_056, 40.3),
@@ -155,7 +258,7 @@ export const ARCHITECTURES: ArchitecturesResponse = {
     rfdetrArch('rfdetr-seg-nano', 'nano', 12, 312),
     rfdetrArch('rfdetr-seg-small', 'small', 24, 384),
   ],
-  rfdetr_version: '1.11.2',
+  families: FAMILIES,
 };
 
 export const DATASET: Dataset = {
@@ -253,6 +356,7 @@ export function mockApi(handlers: Record<string, RouteHandler>): Mock<typeof fet
   const all: Record<string, RouteHandler> = {
     'GET /api/v1/system/health': () => jsonResponse(HEALTHY),
     'GET /api/v1/system/info': () => jsonResponse(SYSTEM_INFO),
+    'GET /api/v1/training/architectures': () => jsonResponse(ARCHITECTURES),
     ...handlers,
   };
   const fetchMock = vi.fn<typeof fetch>((input, init) => {
