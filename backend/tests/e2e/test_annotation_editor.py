@@ -7,7 +7,9 @@ page with its message and counts."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -207,3 +209,120 @@ def test_create_a_version_from_the_dataset_page(page: Page) -> None:
     expect(row.get_by_role("link", name=re.compile(r"Download v\d+ as yolo-seg"))).to_have_attribute(
         "href", re.compile(r"/versions/[^/]+/download\?format=yolo-seg$")
     )
+
+
+IMPORT_TIMEOUT_S = 180.0
+PREDICT_TIMEOUT_MS = 180_000
+FLOW_DATASET = "E2E pre-labels"
+
+
+def import_model(base_url: str, weights: Path) -> str:
+    """POST /models/import (as the Models page does) and wait for the job; returns the model's id."""
+    with weights.open("rb") as handle:
+        response = httpx.post(
+            f"{base_url}/api/v1/models/import",
+            files={"file": (weights.name, handle, "application/octet-stream")},
+            data={"name": "e2e curation model"},
+            timeout=60.0,
+        )
+    assert response.status_code == 202, response.text
+    job_id = response.json()["job_id"]
+    deadline = time.monotonic() + IMPORT_TIMEOUT_S
+    while time.monotonic() < deadline:
+        job = httpx.get(f"{base_url}/api/v1/models/imports/{job_id}", timeout=10.0).json()
+        if job["status"] == "completed":
+            return str(job["model_id"])
+        assert job["status"] in ("queued", "running"), job
+        time.sleep(0.5)
+    pytest.fail(f"model import {job_id} did not finish in {IMPORT_TIMEOUT_S} s")
+
+
+def run_and_wait(page: Page, base_url: str) -> None:
+    """Click Run for the chosen image and wait until its prediction is stored and shown."""
+
+    def stored() -> int:
+        return len(httpx.get(f"{base_url}/api/v1/predictions", timeout=10.0).json()["items"])
+
+    before = stored()
+    page.get_by_role("button", name="Run", exact=True).click()
+    deadline = time.monotonic() + PREDICT_TIMEOUT_MS / 1000
+    while stored() == before:
+        assert time.monotonic() < deadline, "the prediction did not finish"
+        time.sleep(0.5)
+    expect(page.get_by_test_id("results-panel")).to_be_visible(timeout=PREDICT_TIMEOUT_MS)
+    expect(page.get_by_test_id("batch-processor")).to_contain_text("1 of 1 images processed")
+
+
+def test_predict_add_to_dataset_correct_and_version(
+    page: Page, live_server: LiveServer, trained_yolo_weights: Path
+) -> None:
+    """The loop in the browser: a prediction becomes pre-labels in a new dataset, the review queue opens
+    the image in the editor, one predicted mask is replaced by a drawn one, the save accepts the image,
+    and a version of the corrected dataset is created with its counts."""
+    base = live_server.base_url
+    model_id = import_model(base, trained_yolo_weights)
+    photo = sorted((trained_yolo_weights.parents[3] / "dataset" / "images" / "val").glob("*.jpg"))[0]
+
+    # predict at the lowest confidence (the tiny model's scores are low)
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.goto("/prediction")
+    root = page.get_by_test_id("page-prediction")
+    root.get_by_role("combobox").first.select_option(model_id)
+    page.get_by_label("Images", exact=True).set_input_files(str(photo))
+    page.get_by_label("Image size (px)").fill("96")
+    run_and_wait(page, base)
+    # the confidence slider sits next to the results; its value goes with the next run
+    page.get_by_label("Confidence").fill("0")
+    run_and_wait(page, base)
+    panel = page.get_by_test_id("results-panel")
+
+    # add to a new dataset as pre-labels
+    panel.get_by_role("button", name="Add to dataset").click()
+    dialog = page.get_by_role("dialog", name="Add to dataset")
+    dialog.get_by_label("Confidence threshold").fill("0")
+    dialog.get_by_label("New dataset name").fill(FLOW_DATASET)
+    dialog.get_by_role("button", name="Add", exact=True).click()
+    result = dialog.get_by_test_id("add-to-dataset-result")
+    expect(result).to_contain_text(re.compile(r"Added 1 image with \d+ instances?\."))
+    added = re.search(r"with (\d+) instance", result.inner_text())
+    assert added is not None
+    predicted = int(added.group(1))
+    assert predicted >= 1, "the tiny model's pre-labels of its own val image are empty"
+    dialog.get_by_role("link", name="Open the review queue").click()
+
+    # the review queue opens it in the editor; one predicted mask is replaced by a drawn polygon
+    queue = page.get_by_test_id("page-review-queue")
+    expect(queue).to_contain_text("1 of 1 images to review")
+    page.keyboard.press("e")
+    expect(page.get_by_test_id("page-annotation-editor")).to_be_visible()
+    expect(instance_rows(page)).to_have_count(predicted)
+    expect(instance_rows(page).first).to_contain_text("predicted")
+    instance_rows(page).first.get_by_role("button", name=re.compile(r"^#1")).click()
+    page.keyboard.press("Delete")
+    expect(instance_rows(page)).to_have_count(predicted - 1)
+    page.keyboard.press("p")
+    for fx, fy in TRIANGLE:
+        click_canvas(page, fx, fy)
+    page.keyboard.press("Enter")
+    expect(instance_rows(page)).to_have_count(predicted)
+    page.get_by_role("button", name="Save and accept").click()
+    expect(queue).to_contain_text("0 of 1 images to review")
+    expect(queue).to_contain_text("Everything is reviewed")
+
+    # a version of the corrected dataset
+    page.get_by_role("link", name=FLOW_DATASET).click()
+    versions = page.get_by_test_id("dataset-versions")
+    versions.get_by_label("Message").fill("corrected one mask")
+    versions.get_by_role("button", name="Create version").click()
+    row = versions.get_by_role("row").filter(has_text="corrected one mask")
+    expect(row).to_contain_text("v1")
+    expect(row).to_contain_text(f"1 / {predicted}")
+    expect(row).to_contain_text("First version")
+
+    datasets = httpx.get(f"{base}/api/v1/datasets", timeout=10).json()["items"]
+    dataset_id = next(item["id"] for item in datasets if item["name"] == FLOW_DATASET)
+    image_id = httpx.get(f"{base}/api/v1/datasets/{dataset_id}/images", timeout=10).json()["items"][0]["id"]
+    state = httpx.get(f"{base}/api/v1/datasets/{dataset_id}/images/{image_id}/annotations", timeout=10).json()
+    assert state["reviewed"] is True
+    sources = sorted(item["source"] for item in state["instances"])
+    assert sources == ["drawn"] + ["predicted"] * (predicted - 1)
