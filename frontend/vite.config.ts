@@ -1,14 +1,75 @@
 /// <reference types="vitest/config" />
+import { readFileSync } from 'node:fs';
 import { fileURLToPath, URL } from 'node:url';
 
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const BACKEND_URL = process.env.CRACKDET_BACKEND_URL ?? 'http://127.0.0.1:8000';
 
+const OPENAPI = fileURLToPath(new URL('./src/api/openapi.json', import.meta.url));
+const LIMITS_ID = 'virtual:openapi-limits';
+const LIMIT_KEYS = new Set([
+  'type',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'enum',
+  'default',
+  'anyOf',
+  '$ref',
+]);
+
+type JsonObject = Record<string, unknown>;
+
+function constraintsOf(schema: JsonObject): JsonObject {
+  const kept = Object.entries(schema).filter(([key]) => LIMIT_KEYS.has(key));
+  return Object.fromEntries(
+    kept.map(([key, value]) => [
+      key,
+      key === 'anyOf' ? (value as JsonObject[]).map(constraintsOf) : value,
+    ]),
+  );
+}
+
+/**
+ * `virtual:openapi-limits`: the constraints of src/api/openapi.json's schemas (ranges, lengths,
+ * enums, defaults) that src/api/limits.ts reads, without the document's descriptions (~0.5 MB).
+ */
+function openapiLimits(): Plugin {
+  return {
+    name: 'openapi-limits',
+    resolveId: (id) => (id === LIMITS_ID ? `\0${LIMITS_ID}` : null),
+    load(id) {
+      if (id !== `\0${LIMITS_ID}`) return null;
+      this.addWatchFile(OPENAPI);
+      const doc = JSON.parse(readFileSync(OPENAPI, 'utf8')) as {
+        components: { schemas: Record<string, JsonObject> };
+      };
+      const schemas = Object.fromEntries(
+        Object.entries(doc.components.schemas).map(([name, schema]) => {
+          const properties = schema.properties as Record<string, JsonObject> | undefined;
+          const slim = constraintsOf(schema);
+          if (properties !== undefined) {
+            slim.properties = Object.fromEntries(
+              Object.entries(properties).map(([field, value]) => [field, constraintsOf(value)]),
+            );
+          }
+          return [name, slim];
+        }),
+      );
+      return `export default ${JSON.stringify(schemas)};`;
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), openapiLimits()],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },

@@ -39,7 +39,10 @@ def test_rfdetr_from_the_form_to_a_started_run(page: Page) -> None:
     expect(page.get_by_label("Image size", exact=True)).to_have_value("312")
     expect(page.get_by_label("Initial learning rate (lr0)", exact=True)).to_have_value("0.0001")
     expect(page.get_by_label("Optimizer", exact=True)).to_have_count(0)
-    expect(page.get_by_test_id("rfdetr-scratch-notice")).to_contain_text("train from scratch")
+    # The family's own offline notice, as the API describes the family.
+    expect(page.get_by_test_id("family-description")).to_contain_text("RF-DETR")
+    notice = page.get_by_test_id("official-missing-notice")
+    expect(notice).to_contain_text("RF-DETR weights cache: the run will train from scratch")
 
     fill_number(page, "Image size", 100)
     page.get_by_role("button", name="Start training").click()

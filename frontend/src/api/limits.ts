@@ -1,10 +1,11 @@
 /**
  * Input limits read from the backend's OpenAPI document (src/api/openapi.json, generated from the
  * pydantic schemas by `make api-client`), so forms check what the API checks without copying the
- * numbers by hand.
+ * numbers by hand. The bundle gets only the schemas' constraints (vite.config.ts: openapiLimits).
  */
+import schemas from 'virtual:openapi-limits';
+
 import type { components } from './schema';
-import openapi from './openapi.json';
 
 type SchemaName = keyof components['schemas'];
 
@@ -41,8 +42,7 @@ export interface FieldLimits {
   default?: unknown;
 }
 
-const SCHEMAS = (openapi as { components: { schemas: Record<string, JsonSchema> } }).components
-  .schemas;
+const SCHEMAS = schemas as Record<string, JsonSchema>;
 
 function resolve(schema: JsonSchema): JsonSchema {
   const ref = schema.$ref;
