@@ -7,6 +7,7 @@ import { Card } from '@/components/common/Card';
 import { Loader } from '@/components/common/Loader';
 import { ArchitecturePicker } from '@/components/training/ArchitecturePicker';
 import { DatasetSelect } from '@/components/training/DatasetSelect';
+import { DatasetVersionSelect } from '@/components/training/DatasetVersionSelect';
 import {
   familyLabels,
   familyNamed,
@@ -98,6 +99,8 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
     dataset_id: datasets[0]?.id ?? '',
   }));
   const [errors, setErrors] = useState<FormErrors>({});
+  // the dataset version to train on (null: the working copy); reset when the dataset changes
+  const [datasetVersionId, setDatasetVersionId] = useState<string | null>(null);
   const selectedArch = catalogue.items.find((arch) => arch.name === values.model_arch);
   const framework = selectedArch?.framework;
   const family = familyNamed(catalogue.families, framework);
@@ -145,15 +148,18 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
       return;
     }
     setErrors({});
-    create.mutate(toCreateRequest(values), {
-      onSuccess: (session) => {
-        void navigate(`/training/active/${session.id}`);
-        void announceStart(session);
+    create.mutate(
+      { ...toCreateRequest(values), dataset_version_id: datasetVersionId },
+      {
+        onSuccess: (session) => {
+          void navigate(`/training/active/${session.id}`);
+          void announceStart(session);
+        },
+        onError: (error) => {
+          setErrors(errorsFromApi(error));
+        },
       },
-      onError: (error) => {
-        setErrors(errorsFromApi(error));
-      },
-    });
+    );
   };
 
   return (
@@ -176,7 +182,13 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
             error={errors.dataset_id}
             onChange={(dataset_id) => {
               change({ dataset_id });
+              setDatasetVersionId(null);
             }}
+          />
+          <DatasetVersionSelect
+            datasetId={values.dataset_id}
+            value={datasetVersionId}
+            onChange={setDatasetVersionId}
           />
         </Card>
 
