@@ -20,7 +20,9 @@ import { NameEditor } from '@/components/models/NameEditor';
 import { Callout } from '@/components/common/Callout';
 import { TagEditor } from '@/components/models/TagEditor';
 import { TrainingCurves } from '@/components/models/TrainingCurves';
+import { familyNamed } from '@/components/training/families';
 import { useModel } from '@/hooks/useModels';
+import { useFamilies } from '@/hooks/useTraining';
 import { weightsDownloadUrl, type ModelDetail } from '@/services/models.service';
 import { errorReason, hasStatus } from '@/services/errors';
 
@@ -87,7 +89,11 @@ function ModelView({ model }: { model: ModelDetail }) {
   const closeWith = (name: Exclude<DialogName, null>) => (open: boolean) => {
     setDialog(open ? name : null);
   };
-  const canRun = model.framework === 'ultralytics';
+  const family = familyNamed(useFamilies(), model.framework);
+  // Export: the family's metadata lists its formats. Evaluation: FamilyOut does not say which
+  // families evaluate yet (ModelFamily.evaluates on the server), so the old rule stays.
+  const canExport = (family?.export_formats.length ?? 0) > 0;
+  const canEvaluate = model.framework === 'ultralytics';
   const hasMetrics = Object.keys(model.metrics).length > 0;
 
   return (
@@ -117,7 +123,7 @@ function ModelView({ model }: { model: ModelDetail }) {
             </a>
             <Button
               variant="secondary"
-              disabled={!canRun}
+              disabled={!canEvaluate}
               onClick={() => {
                 setDialog('evaluate');
               }}
@@ -126,7 +132,7 @@ function ModelView({ model }: { model: ModelDetail }) {
               Evaluate
             </Button>
             <Button
-              disabled={!canRun}
+              disabled={!canExport}
               onClick={() => {
                 setDialog('export');
               }}
@@ -184,7 +190,7 @@ function ModelView({ model }: { model: ModelDetail }) {
             <Button
               variant="secondary"
               size="sm"
-              disabled={!canRun}
+              disabled={!canEvaluate}
               onClick={() => {
                 setDialog('evaluate');
               }}
@@ -203,7 +209,7 @@ function ModelView({ model }: { model: ModelDetail }) {
             <Button
               variant="secondary"
               size="sm"
-              disabled={!canRun}
+              disabled={!canExport}
               onClick={() => {
                 setDialog('export');
               }}

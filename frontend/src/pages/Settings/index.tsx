@@ -13,17 +13,41 @@ import { PageHeader } from '@/components/common/PageHeader';
 import { Table, type Column } from '@/components/common/Table';
 import { useSession } from '@/hooks/useAuth';
 import { useSystemInfo } from '@/hooks/useSystem';
+import { useFamilies } from '@/hooks/useTraining';
+import type { Family } from '@/components/training/families';
 import { errorMessage } from '@/services/errors';
 import type { PackageVersions, SystemInfo } from '@/services/system.service';
 
-const PACKAGE_LABELS: Record<keyof PackageVersions, string> = {
+/** Libraries that belong to no model family (the families name their own, with their version). */
+const LIBRARY_LABELS: Record<string, string> = {
   torch: 'PyTorch',
   torchvision: 'torchvision',
-  ultralytics: 'Ultralytics',
-  rfdetr: 'RF-DETR',
   onnxruntime: 'ONNX Runtime',
   roboflow: 'Roboflow',
 };
+
+interface PackageRow {
+  key: string;
+  label: string;
+  version: string | null | undefined;
+}
+
+/** The libraries, then one row per model family (its label and installed version). */
+function packageRows(
+  packages: PackageVersions,
+  families: readonly Family[] | undefined,
+): PackageRow[] {
+  const familyNames = new Set((families ?? []).map((family) => family.name));
+  const libraries = Object.entries(packages)
+    .filter(([name]) => !familyNames.has(name))
+    .map(([name, version]) => ({ key: name, label: LIBRARY_LABELS[name] ?? name, version }));
+  const own = (families ?? []).map((family) => ({
+    key: `family-${family.name}`,
+    label: family.label,
+    version: family.version,
+  }));
+  return [...libraries, ...own];
+}
 
 function SystemInfoList({ info }: { info: SystemInfo }) {
   const rows: [string, string][] = [
@@ -45,35 +69,28 @@ function SystemInfoList({ info }: { info: SystemInfo }) {
   );
 }
 
-type PackageName = keyof PackageVersions;
+const PACKAGE_COLUMNS: Column<PackageRow>[] = [
+  { key: 'package', header: 'Package', className: 'text-slate-700', cell: (row) => row.label },
+  {
+    key: 'version',
+    header: 'Version',
+    cell: (row) =>
+      row.version ? (
+        <span className="font-mono text-slate-900">{row.version}</span>
+      ) : (
+        <span className="text-slate-400">not installed</span>
+      ),
+  },
+];
 
 function PackageTable({ packages }: { packages: PackageVersions }) {
-  const columns: Column<PackageName>[] = [
-    {
-      key: 'package',
-      header: 'Package',
-      className: 'text-slate-700',
-      cell: (name) => PACKAGE_LABELS[name],
-    },
-    {
-      key: 'version',
-      header: 'Version',
-      cell: (name) => {
-        const version = packages[name];
-        return version ? (
-          <span className="font-mono text-slate-900">{version}</span>
-        ) : (
-          <span className="text-slate-400">not installed</span>
-        );
-      },
-    },
-  ];
+  const families = useFamilies();
   return (
     <Table
       label="Installed packages"
-      columns={columns}
-      rows={Object.keys(PACKAGE_LABELS) as PackageName[]}
-      rowKey={(name) => name}
+      columns={PACKAGE_COLUMNS}
+      rows={packageRows(packages, families)}
+      rowKey={(row) => row.key}
     />
   );
 }
