@@ -5,7 +5,7 @@ import {
   useQueryClient,
   type UseQueryResult,
 } from '@tanstack/react-query';
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 
 import { useWebSocket, type WebSocketStatus } from '@/hooks/useWebSocket';
 import {
@@ -58,6 +58,15 @@ export function useArchitectures() {
     queryFn: ({ signal }) => fetchArchitectures(signal),
     staleTime: Infinity,
   });
+}
+
+/** The catalogue's label of each model series ('yolov8' -> 'YOLOv8'), empty while loading. */
+export function useSeriesLabels(): Readonly<Record<string, string>> {
+  const items = useArchitectures().data?.items;
+  return useMemo(
+    () => Object.fromEntries((items ?? []).map((arch) => [arch.family, arch.family_label])),
+    [items],
+  );
 }
 
 /** The model families' metadata (undefined while loading or when the API lists none). */

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 
 import { Table, type Column } from '@/components/common/Table';
+import { useSeriesLabels } from '@/hooks/useTraining';
 import type { ModelSummary } from '@/services/models.service';
 import { cn } from '@/utils/cn';
 
@@ -83,20 +84,24 @@ export function MetricMatrix({ label, models, metricKeys, valueOf }: MetricMatri
 
 type Fact = [string, (model: ModelSummary) => string];
 
-const FACTS: Fact[] = [
-  [
-    'Architecture',
-    (model) => `${architectureLabel(model)}${model.model_arch ? ` (${model.model_arch})` : ''}`,
-  ],
-  ['Task', (model) => taskLabel(model.task)],
-  ['Classes', (model) => String(model.num_classes)],
-  ['Image size', (model) => (model.image_size === null ? '—' : `${model.image_size} px`)],
-  ['Dataset', (model) => model.dataset_name ?? '—'],
-  ['Weights', (model) => formatBytes(model.size_bytes)],
-];
+function factsWith(labels: Readonly<Record<string, string>>): Fact[] {
+  return [
+    [
+      'Architecture',
+      (model) =>
+        `${architectureLabel(model, labels)}${model.model_arch ? ` (${model.model_arch})` : ''}`,
+    ],
+    ['Task', (model) => taskLabel(model.task)],
+    ['Classes', (model) => String(model.num_classes)],
+    ['Image size', (model) => (model.image_size === null ? '—' : `${model.image_size} px`)],
+    ['Dataset', (model) => model.dataset_name ?? '—'],
+    ['Weights', (model) => formatBytes(model.size_bytes)],
+  ];
+}
 
 /** What each compared model is: architecture, task, classes, image size, dataset, size. */
 export function ModelFactsTable({ models }: { models: readonly ModelSummary[] }) {
+  const facts = factsWith(useSeriesLabels());
   const columns: Column<Fact>[] = [
     {
       key: 'fact',
@@ -115,5 +120,5 @@ export function ModelFactsTable({ models }: { models: readonly ModelSummary[] })
       ),
     ),
   ];
-  return <Table label="Model facts" columns={columns} rows={FACTS} rowKey={([label]) => label} />;
+  return <Table label="Model facts" columns={columns} rows={facts} rowKey={([label]) => label} />;
 }

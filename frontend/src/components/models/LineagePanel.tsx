@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 
+import { useSeriesLabels } from '@/hooks/useTraining';
 import type { ModelDetail } from '@/services/models.service';
 
 import { Badge } from './Badge';
@@ -52,6 +53,7 @@ const LINK = 'font-medium text-sky-700 hover:text-sky-600 hover:underline';
 
 /** What the weights are and where they came from: file, dataset, training run and its settings. */
 export function LineagePanel({ model }: { model: ModelDetail }) {
+  const labels = useSeriesLabels();
   const config = model.session?.config ?? {};
   const keyEntries = KEY_SETTINGS.filter((key) => key in config).map(
     (key) => [key, config[key]] as const,
@@ -62,7 +64,7 @@ export function LineagePanel({ model }: { model: ModelDetail }) {
       <dl className="divide-y divide-slate-100" aria-label="Model facts">
         <Row label="Source">{sourceLabel(model.source)}</Row>
         <Row label="Architecture">
-          {architectureLabel(model)}
+          {architectureLabel(model, labels)}
           {model.model_arch !== null && (
             <span className="text-slate-500"> · {model.model_arch}</span>
           )}

@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom';
 
 import { Table, type Column } from '@/components/common/Table';
+import { useSeriesLabels } from '@/hooks/useTraining';
 import type { ModelSummary } from '@/services/models.service';
 import { cn } from '@/utils/cn';
 
@@ -24,6 +25,7 @@ export interface ModelTableProps {
 }
 
 function ModelName({ model }: { model: ModelSummary }) {
+  const labels = useSeriesLabels();
   return (
     <>
       <div className="flex items-center gap-2">
@@ -39,7 +41,7 @@ function ModelName({ model }: { model: ModelSummary }) {
         className="mt-0.5 text-xs whitespace-nowrap text-slate-500"
         title={model.model_arch ?? undefined}
       >
-        {architectureLabel(model)} · {taskLabel(model.task)}
+        {architectureLabel(model, labels)} · {taskLabel(model.task)}
       </p>
     </>
   );

@@ -91,6 +91,7 @@ export function headlineMetrics(metrics: Readonly<Record<string, number>>): Head
   return { kind: null, map50: null, map50_95: null };
 }
 
+/** Labels of model series the catalogue may not list (imported weights); the catalogue's own win. */
 const FAMILY_LABELS: Record<string, string> = {
   yolov5: 'YOLOv5',
   yolov8: 'YOLOv8',
@@ -99,7 +100,6 @@ const FAMILY_LABELS: Record<string, string> = {
   yolo11: 'YOLO11',
   yolo12: 'YOLO12',
   yolo26: 'YOLO26',
-  rfdetr: 'RF-DETR',
 };
 
 const SCALE_LABELS: Record<string, string> = {
@@ -113,9 +113,13 @@ const SCALE_LABELS: Record<string, string> = {
   t: 'tiny',
 };
 
-export function familyLabel(family: string | null): string {
+/** A model series' label: the catalogue's (`labels`, from the API), else a known one, else as is. */
+export function familyLabel(
+  family: string | null,
+  labels: Readonly<Record<string, string>> = {},
+): string {
   if (family === null || family === '') return 'Unknown family';
-  return FAMILY_LABELS[family.toLowerCase()] ?? family;
+  return labels[family] ?? FAMILY_LABELS[family.toLowerCase()] ?? family;
 }
 
 export function scaleLabel(scale: string | null): string | null {
@@ -123,10 +127,14 @@ export function scaleLabel(scale: string | null): string | null {
   return SCALE_LABELS[scale.toLowerCase()] ?? scale;
 }
 
-/** 'YOLOv8 · nano' (family and size). */
-export function architectureLabel(model: Pick<ModelSummary, 'family' | 'scale'>): string {
+/** 'YOLOv8 · nano' (series and size); `labels` are the catalogue's series labels. */
+export function architectureLabel(
+  model: Pick<ModelSummary, 'family' | 'scale'>,
+  labels: Readonly<Record<string, string>> = {},
+): string {
   const scale = scaleLabel(model.scale);
-  return scale === null ? familyLabel(model.family) : `${familyLabel(model.family)} · ${scale}`;
+  const family = familyLabel(model.family, labels);
+  return scale === null ? family : `${family} · ${scale}`;
 }
 
 export const TASK_LABELS: Record<string, string> = {

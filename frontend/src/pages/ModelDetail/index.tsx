@@ -22,7 +22,7 @@ import { TagEditor } from '@/components/models/TagEditor';
 import { TrainingCurves } from '@/components/models/TrainingCurves';
 import { familyNamed } from '@/components/training/families';
 import { useModel } from '@/hooks/useModels';
-import { useFamilies } from '@/hooks/useTraining';
+import { useFamilies, useSeriesLabels } from '@/hooks/useTraining';
 import { weightsDownloadUrl, type ModelDetail } from '@/services/models.service';
 import { errorReason, hasStatus } from '@/services/errors';
 
@@ -90,6 +90,7 @@ function ModelView({ model }: { model: ModelDetail }) {
     setDialog(open ? name : null);
   };
   const family = familyNamed(useFamilies(), model.framework);
+  const seriesLabels = useSeriesLabels();
   // Export: the family's metadata lists its formats. Evaluation: FamilyOut does not say which
   // families evaluate yet (ModelFamily.evaluates on the server), so the old rule stays.
   const canExport = (family?.export_formats.length ?? 0) > 0;
@@ -106,7 +107,7 @@ function ModelView({ model }: { model: ModelDetail }) {
               <SourceBadge source={model.source} />
             </div>
             <p className="mt-1 text-sm text-slate-500">
-              {architectureLabel(model)}
+              {architectureLabel(model, seriesLabels)}
               {model.model_arch !== null && ` (${model.model_arch})`} · {taskLabel(model.task)} ·{' '}
               {model.num_classes} class{model.num_classes === 1 ? '' : 'es'}
               {model.image_size !== null && ` · ${model.image_size} px`}
