@@ -114,6 +114,7 @@ class SyntheticSpec:
     image_format: ImageFormat = "jpg"
     asphalt_fraction: float = 0.0
     max_distractors: int = 0
+    light_cracks: bool = False  # sealed cracks: lighter than the surface
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "class_names", tuple(self.class_names))
@@ -358,7 +359,9 @@ def _crack_mask(rng: np.random.Generator, width: int, height: int, min_width: in
     return fallback.astype(bool)
 
 
-def _darken_cracks(rng: np.random.Generator, gray: FloatArray, masks: list[Mask]) -> FloatArray:
+def _darken_cracks(
+    rng: np.random.Generator, gray: FloatArray, masks: list[Mask], light: bool = False
+) -> FloatArray:
     """Darken crack pixels (darkest at the crack's centre) with a soft shadow spilling past the edge."""
     if not masks:
         return gray
@@ -372,6 +375,9 @@ def _darken_cracks(rng: np.random.Generator, gray: FloatArray, masks: list[Mask]
     core = depth * patchiness * (0.8 + 0.2 * np.minimum(distance / 2.0, 1.0))
     halo = cv2.GaussianBlur(depth, (0, 0), 1.2) * np.float32(0.45)
     alpha = np.clip(np.maximum(core, halo), 0.0, 0.9)
+    if light:  # sealed cracks: light sealant in the crack, brighter than the surface
+        lightened: FloatArray = gray + (235.0 - gray) * alpha
+        return lightened
     darkened: FloatArray = gray * (1.0 - alpha)
     return darkened
 
@@ -395,11 +401,13 @@ def render_crack_image(
     scene_rng: np.random.Generator | None = None,
     asphalt: bool = False,
     distractors: int = 0,
+    light_cracks: bool = False,
 ) -> tuple[RGBImage, list[Mask]]:
     """Render one concrete image (RGB uint8, HxWx3) with `n_cracks` cracks and their boolean masks.
 
     With a `scene_rng`, the surface may be asphalt and `distractors` unlabelled look-alikes (joints,
     stains, shadows, spalls) are drawn under the cracks; the cracks themselves come from `rng` alone.
+    `light_cracks` draws them lighter than the surface (sealed cracks) instead of darker.
     """
     _require_int("width", width, MIN_IMAGE_SIDE, MAX_IMAGE_SIDE)
     _require_int("height", height, MIN_IMAGE_SIDE, MAX_IMAGE_SIDE)
@@ -412,7 +420,7 @@ def render_crack_image(
             gray = asphalt_texture(scene_rng, width, height)
         add_distractors(scene_rng, gray, distractors)
     masks = [_crack_mask(rng, width, height, min_width, max_width) for _ in range(n_cracks)]
-    return _colorise(rng, _darken_cracks(rng, gray, masks)), masks
+    return _colorise(rng, _darken_cracks(rng, gray, masks, light_cracks)), masks
 
 
 def mask_to_polygon(mask: Mask, epsilon: float = POLYGON_EPSILON_PX) -> Polygon:
@@ -461,6 +469,7 @@ def _render_indexed(spec: SyntheticSpec, split: str, index: int, crack_free: boo
         scene_rng=scene_rng,
         asphalt=bool(scene_rng.random() < spec.asphalt_fraction),
         distractors=int(scene_rng.integers(0, spec.max_distractors + 1)),
+        light_cracks=spec.light_cracks,
     )
     n_classes = len(spec.class_names)
     class_ids = [int(rng.integers(n_classes)) if n_classes > 1 else 0 for _ in masks]

@@ -429,3 +429,14 @@ def test_asphalt_is_darker_than_concrete() -> None:
 def test_scene_options_are_validated(overrides: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         SyntheticSpec(**overrides)  # type: ignore[arg-type]
+
+
+def test_light_cracks_are_lighter_than_the_surface_with_the_same_masks() -> None:
+    dark = SyntheticSpec(seed=5, train=4, val=0, test=0, image_size=128, crack_free_fraction=0.0)
+    light = replace(dark, light_cracks=True)
+    for index in range(dark.train):
+        a, b = render_sample(dark, "train", index), render_sample(light, "train", index)
+        assert all(np.array_equal(m, n) for m, n in zip(a.masks, b.masks, strict=True))
+        inside = np.logical_or.reduce(b.masks)
+        gray = b.image.mean(axis=2)
+        assert gray[inside].mean() > gray[~inside].mean() + 10
