@@ -326,3 +326,42 @@ def test_predict_add_to_dataset_correct_and_version(
     assert state["reviewed"] is True
     sources = sorted(item["source"] for item in state["instances"])
     assert sources == ["drawn"] + ["predicted"] * (predicted - 1)
+
+
+TRAINING_TIMEOUT_MS = 240_000
+
+
+def test_train_on_a_version_and_see_it_in_the_lineage(page: Page, live_server: LiveServer) -> None:
+    """The training form picks a version of the demo dataset; the tiny run's model names it."""
+    base = live_server.base_url
+    datasets = httpx.get(f"{base}/api/v1/datasets", timeout=10).json()["items"]
+    dataset_id = next(item["id"] for item in datasets if item["name"] == DEMO_DATASET)
+    created = httpx.post(
+        f"{base}/api/v1/datasets/{dataset_id}/versions", json={"message": "e2e training snapshot"}, timeout=60
+    )
+    assert created.status_code == 201, created.text
+    version = created.json()
+
+    page.goto("/training/new")
+    expect(page.get_by_test_id("page-training-new")).to_be_visible()
+    page.get_by_role("radiogroup", name="Dataset").get_by_text(DEMO_DATASET).click()
+    page.get_by_role("radiogroup", name="Model family").get_by_text("YOLOv8", exact=True).click()
+    page.get_by_role("radiogroup", name="Model size").get_by_text("yolov8n-seg", exact=True).click()
+    page.get_by_role("radiogroup", name="Starting weights").get_by_text("From scratch", exact=True).click()
+    picker = page.get_by_label("Dataset version")
+    option = f"v{version['number']} · e2e training snapshot"
+    expect(picker.locator("option", has_text=option)).to_have_count(1)
+    picker.select_option(version["id"])
+    for label, value in (("Epochs", 1), ("Image size", 64), ("Batch size", 4)):
+        page.get_by_label(label, exact=True).fill(str(value))
+    page.get_by_label("Device", exact=True).select_option("cpu")
+    page.get_by_text("Advanced settings").click()
+    page.get_by_label("Data-loader workers", exact=True).fill("0")
+    page.get_by_role("button", name="Start training").click()
+
+    expect(page).to_have_url(re.compile(r"/training/active/[0-9a-f]{32}$"))
+    status = page.get_by_test_id("session-monitor").get_by_test_id("training-status").first
+    expect(status).to_have_attribute("data-status", "completed", timeout=TRAINING_TIMEOUT_MS)
+    page.get_by_role("link", name="Open the registered model").click()
+    lineage = page.get_by_test_id("lineage-dataset-version")
+    expect(lineage).to_have_text(re.compile(rf"^v{version['number']}\b"))
