@@ -27,6 +27,8 @@ interface EditorViewState {
   /** Zooms by `factor` keeping the screen point (sx, sy) still (the view centre by default). */
   zoomAt: (factor: number, sx?: number, sy?: number) => void;
   panBy: (dx: number, dy: number) => void;
+  /** Pans (zoom kept) so the centre of an image-pixel box is at the centre of the view. */
+  centerOn: (box: { x0: number; y0: number; x1: number; y1: number }) => void;
 }
 
 export const useEditorViewStore = create<EditorViewState>()((set, get) => ({
@@ -64,6 +66,13 @@ export const useEditorViewStore = create<EditorViewState>()((set, get) => ({
   },
   panBy: (dx, dy) => {
     set((state) => ({ x: state.x + dx, y: state.y + dy }));
+  },
+  centerOn: (box) => {
+    const { zoom, viewWidth, viewHeight } = get();
+    set({
+      x: viewWidth / 2 - ((box.x0 + box.x1) / 2) * zoom,
+      y: viewHeight / 2 - ((box.y0 + box.y1) / 2) * zoom,
+    });
   },
 }));
 

@@ -1,7 +1,8 @@
 import { Trash2 } from 'lucide-react';
 
 import { classColor } from '@/components/datasets/colors';
-import { useEditorStore } from '@/store/editorStore';
+import { instanceBox, useEditorStore } from '@/store/editorStore';
+import { useEditorViewStore } from '@/store/editorViewStore';
 import { cn } from '@/utils/cn';
 
 import { polygonArea } from './geometry';
@@ -41,6 +42,9 @@ export function InstanceList({ classNames }: { classNames: readonly string[] }) 
                 className="flex min-w-0 flex-1 items-center gap-2 text-left"
                 onClick={() => {
                   select(selected ? null : instance.key);
+                  // on a large photo the instance may be off screen: bring it to the centre
+                  const box = selected ? null : instanceBox(instance);
+                  if (box !== null) useEditorViewStore.getState().centerOn(box);
                 }}
               >
                 <span
