@@ -176,6 +176,27 @@ describe('annotation editor page', { timeout: 20_000 }, () => {
     expect(api.bodies.at(-1)).toMatchObject({ reviewed: true });
   });
 
+  it('asks before leaving with unsaved edits', async () => {
+    const { user, router } = await openEditor();
+    drawTriangle();
+    await user.keyboard('{Enter}');
+    await user.click(screen.getByRole('link', { name: 'Concrete cracks' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Leave without saving?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Stay' }));
+    expect(router.state.location.pathname).toBe('/datasets/ds1/images/img-1/edit');
+    expect(screen.getAllByTestId('editor-instance')).toHaveLength(2);
+
+    await user.click(screen.getByRole('link', { name: 'Concrete cracks' }));
+    await user.click(
+      within(await screen.findByRole('dialog')).getByRole('button', {
+        name: 'Leave and drop my changes',
+      }),
+    );
+    await waitFor(() => {
+      expect(router.state.location.pathname).toBe('/datasets/ds1');
+    });
+  });
+
   it('names the refused field of a 422', async () => {
     const { user } = await openEditor({
       [`PUT ${PATH}`]: () =>

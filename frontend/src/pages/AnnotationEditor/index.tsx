@@ -13,11 +13,12 @@ import {
   Undo2,
 } from 'lucide-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useBlocker, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 
 import { Button } from '@/components/common/Button';
 import { Callout } from '@/components/common/Callout';
 import { Loader } from '@/components/common/Loader';
+import { Modal } from '@/components/common/Modal';
 import { EditorCanvas } from '@/components/editor/EditorCanvas';
 import { ConflictDialog } from '@/components/editor/ConflictDialog';
 import { InstanceList } from '@/components/editor/InstanceList';
@@ -144,7 +145,15 @@ function Editor({ datasetId, imageId, server, classNames, reviewQueue }: EditorP
   }, [save, reviewQueue, navigate]);
   useEditorShortcuts(doSave);
 
-  // leaving the page with unsaved edits asks first
+  // leaving the editor for another page of the app with unsaved edits asks first (live state: a save
+  // that navigates right after loading the saved state is not blocked)
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) =>
+      currentLocation.pathname !== nextLocation.pathname &&
+      hasUnsavedChanges(useEditorStore.getState()),
+  );
+
+  // closing or reloading the tab with unsaved edits asks first
   useEffect(() => {
     if (!dirty) return;
     const warn = (event: BeforeUnloadEvent) => {
@@ -242,6 +251,23 @@ function Editor({ datasetId, imageId, server, classNames, reviewQueue }: EditorP
           </span>
         ))}
       </p>
+      <Modal
+        open={blocker.state === 'blocked'}
+        onOpenChange={(open) => {
+          if (!open) blocker.reset?.();
+        }}
+        title="Leave without saving?"
+        description="Your changes to this image are not saved."
+      >
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={() => blocker.reset?.()}>
+            Stay
+          </Button>
+          <Button variant="danger" onClick={() => blocker.proceed?.()}>
+            Leave and drop my changes
+          </Button>
+        </div>
+      </Modal>
       <ConflictDialog
         current={conflict}
         classNames={classNames}
