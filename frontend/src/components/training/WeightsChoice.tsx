@@ -1,7 +1,7 @@
-import { CloudOff, Download, FileBox, Sparkles } from 'lucide-react';
+import { CloudOff, Download, FileBox, ShieldCheck, Sparkles } from 'lucide-react';
 import { useState, type ReactNode } from 'react';
 
-import type { RegisteredModel } from '@/services/training.service';
+import type { RegisteredModel, StarterWeights } from '@/services/training.service';
 
 import { cn } from '@/utils/cn';
 
@@ -26,6 +26,8 @@ export interface WeightsChoiceProps {
   family?: Family | undefined;
   /** File name of the official weights; default `<arch><preferred suffix>`. */
   weightsFile?: string | undefined;
+  /** Starting weights the family ships with the app (offered for their architecture). */
+  starter?: StarterWeights | null;
 }
 
 interface OptionProps {
@@ -196,13 +198,24 @@ export function WeightsChoice({
   error,
   family,
   weightsFile,
+  starter = null,
 }: WeightsChoiceProps) {
   const unavailable = !officialCached && !online;
   const suffix = preferredSuffix(family);
   const location = family?.weights_location ?? officialWeightsDir;
+  const starterFits = starter !== null && starter.available && starter.architecture === modelArch;
+  const select = (next: WeightsMode) => {
+    onModeChange(next);
+    if (next === 'starter' && starter !== null) onWeightsChange(starter.reference);
+    else if (mode === 'starter') onWeightsChange('');
+  };
   return (
     <div>
-      <div role="radiogroup" aria-label="Starting weights" className="grid gap-3 lg:grid-cols-3">
+      <div
+        role="radiogroup"
+        aria-label="Starting weights"
+        className={cn('grid gap-3', starterFits ? 'lg:grid-cols-2' : 'lg:grid-cols-3')}
+      >
         <Option
           value="official"
           current={mode}
@@ -214,7 +227,7 @@ export function WeightsChoice({
               <Download className="size-4 text-slate-400" aria-hidden="true" />
             )
           }
-          onSelect={onModeChange}
+          onSelect={select}
         >
           {officialExplanation(
             weightsFile ?? `${modelArch}${suffix}`,
@@ -230,21 +243,40 @@ export function WeightsChoice({
           current={mode}
           title="My weights"
           icon={<FileBox className="size-4 text-slate-400" aria-hidden="true" />}
-          onSelect={onModeChange}
+          onSelect={select}
         >
           {family?.own_weights_help ??
             'A registered model id, or a weights file under models/ or uploads/ in the data directory.'}
         </Option>
+        {starterFits && (
+          <Option
+            value="starter"
+            current={mode}
+            title={starter.label}
+            icon={<ShieldCheck className="size-4 text-slate-400" aria-hidden="true" />}
+            onSelect={select}
+          >
+            Shipped with the app and works offline: a {starter.architecture} already trained on
+            synthetic concrete and asphalt cracks, so a short run learns your cracks quickly.
+          </Option>
+        )}
         <Option
           value="scratch"
           current={mode}
           title="From scratch"
           icon={<Sparkles className="size-4 text-slate-400" aria-hidden="true" />}
-          onSelect={onModeChange}
+          onSelect={select}
         >
           Random initial weights: works offline, needs more epochs and data.
         </Option>
       </div>
+      {mode === 'starter' && !starterFits && (
+        <p className="mt-2 text-xs text-amber-700" data-testid="starter-mismatch">
+          The {starter?.label ?? 'starter model'} fits{' '}
+          {starter?.architecture ?? 'another architecture'} only: choose that architecture or other
+          starting weights.
+        </p>
+      )}
       {mode === 'custom' && (
         <CustomWeights
           models={models}

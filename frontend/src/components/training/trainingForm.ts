@@ -182,7 +182,7 @@ export const LOSS_FIELDS: NumericField[] = ['box_gain', 'cls_gain', 'dfl_gain', 
 export const OPTIMIZERS: OptimizerType[] = ['SGD', 'Adam', 'AdamW', 'RMSProp', 'auto'];
 export const AUGMENTATION_LEVELS: AugmentationLevel[] = ['none', 'light', 'medium', 'heavy'];
 
-export type WeightsMode = 'official' | 'custom' | 'scratch';
+export type WeightsMode = 'official' | 'custom' | 'scratch' | 'starter';
 
 export interface TrainingFormValues {
   dataset_id: string;
@@ -206,7 +206,16 @@ function numberText(value: number | null | undefined): string {
   return value === null || value === undefined ? '' : String(value);
 }
 
-export function initialFormValues(config: TrainingConfig): TrainingFormValues {
+function weightsModeOf(config: TrainingConfig, starterReference?: string): WeightsMode {
+  if (config.weights && config.weights === starterReference) return 'starter';
+  return config.weights ? 'custom' : config.pretrained ? 'official' : 'scratch';
+}
+
+/** The form's starting values; `starterReference` is the `weights` value of the shipped starter model. */
+export function initialFormValues(
+  config: TrainingConfig,
+  starterReference?: string,
+): TrainingFormValues {
   const numbers = {} as Record<NumericField, string>;
   for (const name of Object.keys(NUMBER_FIELDS) as NumericField[]) {
     numbers[name] = numberText(config[name]);
@@ -215,7 +224,7 @@ export function initialFormValues(config: TrainingConfig): TrainingFormValues {
     dataset_id: '',
     name: '',
     model_arch: config.model_arch,
-    weightsMode: config.weights ? 'custom' : config.pretrained ? 'official' : 'scratch',
+    weightsMode: weightsModeOf(config, starterReference),
     weights: config.weights ?? '',
     optimizer: config.optimizer,
     cosine_lr: config.cosine_lr,
@@ -366,8 +375,11 @@ export function toCreateRequest(values: TrainingFormValues): TrainingSessionCrea
     dataset_id: values.dataset_id,
     ...(name === '' ? {} : { name }),
     model_arch: values.model_arch,
-    pretrained: values.weightsMode !== 'scratch',
-    weights: values.weightsMode === 'custom' ? values.weights.trim() : null,
+    pretrained: values.weightsMode === 'official' || values.weightsMode === 'custom',
+    weights:
+      values.weightsMode === 'custom' || values.weightsMode === 'starter'
+        ? values.weights.trim()
+        : null,
     image_size: n('image_size'),
     epochs: n('epochs'),
     batch_size: n('batch_size'),

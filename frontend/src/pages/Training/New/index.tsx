@@ -17,6 +17,7 @@ import {
 import { FieldError, INPUT_CLASSES, INVALID_CLASSES } from '@/components/training/FormField';
 import { HyperparameterFields } from '@/components/training/HyperparameterFields';
 import { queueText, runsAhead } from '@/components/training/queue';
+import { RunEstimate } from '@/components/training/RunEstimate';
 import { WeightsChoice } from '@/components/training/WeightsChoice';
 import {
   errorsFromApi,
@@ -82,7 +83,16 @@ const WEIGHTS_LABELS = {
   official: 'Official pretrained',
   custom: 'My weights',
   scratch: 'From scratch',
+  starter: 'Starter crack model',
 } as const;
+
+/** The starting weights a family ships with the app (the first family's when none is named). */
+function starterOf(defaults: TrainingDefaults, framework?: string) {
+  const family = (defaults.families ?? []).find(
+    (f) => framework === undefined || f.name === framework,
+  );
+  return family?.starter_weights ?? null;
+}
 
 interface FormProps {
   defaults: TrainingDefaults;
@@ -95,7 +105,7 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
   const create = useCreateSession();
   const running = useTrainingSessions(RUNNING_FILTER);
   const [values, setValues] = useState<TrainingFormValues>(() => ({
-    ...initialFormValues(defaults.config),
+    ...initialFormValues(defaults.config, starterOf(defaults)?.reference),
     dataset_id: datasets[0]?.id ?? '',
   }));
   const [errors, setErrors] = useState<FormErrors>({});
@@ -216,6 +226,7 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
               officialWeightsDir={defaults.official_weights_dir}
               family={family}
               weightsFile={selectedArch?.weights_file}
+              starter={starterOf(defaults, framework)}
               models={weightModels.data}
               error={errors.weights}
               onModeChange={(weightsMode) => {
@@ -292,6 +303,14 @@ function NewTrainingForm({ defaults, catalogue, datasets }: FormProps) {
             />
             <SummaryRow label="Device" value={values.device} />
           </dl>
+          <RunEstimate
+            defaults={defaults}
+            datasetId={values.dataset_id}
+            modelArch={values.model_arch}
+            imageSize={values.numbers.image_size}
+            epochs={values.numbers.epochs}
+            device={values.device}
+          />
           {errors[FORM_ERROR] !== undefined && (
             <div
               role="alert"
