@@ -1,4 +1,12 @@
+import { FIELDS as MONITORING_FIELDS } from '@/components/gpu/monitoringSettings';
 import { NUMBER_FIELDS, type NumericField } from '@/components/training/trainingForm';
+import {
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  TOKEN_NAME_MAX_LENGTH,
+  usernameProblem,
+} from '@/services/auth.service';
+import { MODEL_LIMITS } from '@/services/models.service';
 import {
   DEFAULT_PARAMETERS,
   REQUEST_CONF,
@@ -88,5 +96,24 @@ describe('limits from the OpenAPI schema', () => {
       imgsz: String(imgsz.maximum),
     });
     expect(largest.ok && largest.params.imgsz).toBe(imgsz.maximum);
+  });
+
+  it("gives the monitoring, account and model forms the API's limits", () => {
+    for (const spec of MONITORING_FIELDS) {
+      const raw = property('MonitoringSettings', spec.key);
+      expect([spec.key, spec.min, spec.max]).toEqual([spec.key, raw.minimum, raw.maximum]);
+    }
+    const password = property('UserCreate', 'password');
+    expect([PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH]).toEqual([
+      password.minLength,
+      password.maxLength,
+    ]);
+    expect(TOKEN_NAME_MAX_LENGTH).toBe(property('ApiTokenCreate', 'name').maxLength);
+    expect(MODEL_LIMITS.nameMaxLength).toBe(property('ModelUpdate', 'name').maxLength);
+    expect(MODEL_LIMITS.maxTags).toBe(property('ModelUpdate', 'tags').maxItems);
+    const username = property('UserCreate', 'username');
+    expect(usernameProblem('a'.repeat(Number(username.minLength)))).toBeNull();
+    expect(usernameProblem('a'.repeat(Number(username.maxLength) + 1))).not.toBeNull();
+    expect(usernameProblem('no spaces')).not.toBeNull();
   });
 });

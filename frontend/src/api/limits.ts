@@ -18,6 +18,9 @@ interface JsonSchema {
   multipleOf?: number;
   minLength?: number;
   maxLength?: number;
+  pattern?: string;
+  minItems?: number;
+  maxItems?: number;
   enum?: readonly unknown[];
   default?: unknown;
   anyOf?: readonly JsonSchema[];
@@ -38,6 +41,9 @@ export interface FieldLimits {
   multipleOf?: number;
   minLength?: number;
   maxLength?: number;
+  pattern?: string;
+  minItems?: number;
+  maxItems?: number;
   enum?: readonly string[];
   default?: unknown;
 }
@@ -74,14 +80,27 @@ export function fieldLimits<S extends SchemaName>(
     'multipleOf',
     'minLength',
     'maxLength',
+    'minItems',
+    'maxItems',
   ] as const) {
     const bound = value[key];
     if (typeof bound === 'number') limits[key] = bound;
   }
+  if (value.pattern !== undefined) limits.pattern = value.pattern;
   if (value.enum !== undefined) limits.enum = value.enum.map(String);
   const fallback = property.default ?? value.default;
   if (fallback !== undefined) limits.default = fallback;
   return limits;
+}
+
+/** A bound the schema must give (a length, a count); throws when it has none. */
+export function requiredBound(
+  limits: FieldLimits,
+  bound: number | undefined,
+  what: string,
+): number {
+  if (bound === undefined) throw new Error(`openapi.json: no ${what} (${JSON.stringify(limits)})`);
+  return bound;
 }
 
 /** A numeric field's closed range: the lower bound is `minimum` or, when exclusive, above it. */

@@ -1,5 +1,7 @@
 import type { ApiSchema } from '@/types/api';
 
+import { fieldLimits, requiredBound } from '@/api/limits';
+
 import { api } from './api';
 import { unwrap } from './errors';
 
@@ -78,11 +80,28 @@ export async function deleteUser(userId: string): Promise<void> {
   );
 }
 
-/** Same rules as the server: 3-64 characters from letters, digits, `_`, `.` and `-`. */
-export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,64}$/;
-export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_MAX_LENGTH = 256;
-export const TOKEN_NAME_MAX_LENGTH = 100;
+const USERNAME = fieldLimits('UserCreate', 'username');
+const PASSWORD = fieldLimits('UserCreate', 'password');
+const USERNAME_MIN = requiredBound(USERNAME, USERNAME.minLength, 'username minLength');
+const USERNAME_MAX = requiredBound(USERNAME, USERNAME.maxLength, 'username maxLength');
+/** The server's allowed characters (its schema's pattern; the lengths are checked apart). */
+const USERNAME_CHARACTERS = new RegExp(USERNAME.pattern ?? '^[A-Za-z0-9_.-]+$');
+export const PASSWORD_MIN_LENGTH = requiredBound(
+  PASSWORD,
+  PASSWORD.minLength,
+  'password minLength',
+);
+export const PASSWORD_MAX_LENGTH = requiredBound(
+  PASSWORD,
+  PASSWORD.maxLength,
+  'password maxLength',
+);
+const TOKEN_NAME = fieldLimits('ApiTokenCreate', 'name');
+export const TOKEN_NAME_MAX_LENGTH = requiredBound(
+  TOKEN_NAME,
+  TOKEN_NAME.maxLength,
+  'token name maxLength',
+);
 
 /** A message for a password that the server would refuse, or null when it is acceptable. */
 export function passwordProblem(password: string): string | null {
@@ -94,6 +113,9 @@ export function passwordProblem(password: string): string | null {
 }
 
 export function usernameProblem(username: string): string | null {
-  if (USERNAME_PATTERN.test(username)) return null;
-  return 'Use 3-64 letters, digits, dots, dashes or underscores.';
+  const { length } = username;
+  if (USERNAME_CHARACTERS.test(username) && length >= USERNAME_MIN && length <= USERNAME_MAX) {
+    return null;
+  }
+  return `Use ${USERNAME_MIN}-${USERNAME_MAX} letters, digits, dots, dashes or underscores.`;
 }

@@ -1,6 +1,8 @@
 import type { paths } from '@/api/schema';
 import type { ApiSchema } from '@/types/api';
 
+import { fieldLimits, requiredBound } from '@/api/limits';
+
 import { api } from './api';
 import { unwrap } from './errors';
 import { fileUploadForm, uploadWithProgress, type UploadOptions } from './upload';
@@ -32,10 +34,14 @@ type ModelListQuery = NonNullable<paths['/api/v1/models']['get']['parameters']['
 export type ModelSource = NonNullable<ModelListQuery['source']>;
 export type JobState = ExportOut['status'];
 
-/** Limits the backend enforces (app/schemas/models.py), checked here before sending. */
+const MODEL_NAME = fieldLimits('ModelUpdate', 'name');
+const MODEL_TAGS = fieldLimits('ModelUpdate', 'tags');
+
+/** Limits the backend enforces (its OpenAPI schema where it states them), checked before sending. */
 export const MODEL_LIMITS = {
-  nameMaxLength: 200,
-  maxTags: 20,
+  nameMaxLength: requiredBound(MODEL_NAME, MODEL_NAME.maxLength, 'model name maxLength'),
+  maxTags: requiredBound(MODEL_TAGS, MODEL_TAGS.maxItems, 'model tags maxItems'),
+  // Checked by a validator (app/schemas/models.py), not stated in the schema.
   tagMaxLength: 40,
   maxCompare: 10,
   minCompare: 2,

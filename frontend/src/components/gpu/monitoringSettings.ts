@@ -1,3 +1,4 @@
+import { numberRange } from '@/api/limits';
 import type { MonitoringSettings } from '@/services/monitoring.service';
 
 export type Field = keyof MonitoringSettings;
@@ -11,43 +12,20 @@ export interface FieldSpec {
   step: number;
 }
 
-/** The same limits as the backend's MonitoringSettings schema. */
+function field(key: Field, label: string, unit: string, step: number): FieldSpec {
+  const { min, max } = numberRange('MonitoringSettings', key);
+  return { key, label, unit, min, max, step };
+}
+
+/** The backend's MonitoringSettings limits, read from its OpenAPI schema. */
 export const FIELDS: readonly FieldSpec[] = [
-  { key: 'interval_s', label: 'Sampling interval', unit: 's', min: 0.2, max: 60, step: 0.1 },
-  {
-    key: 'temperature_warning_c',
-    label: 'Temperature warning',
-    unit: '°C',
-    min: 30,
-    max: 120,
-    step: 1,
-  },
-  {
-    key: 'temperature_critical_c',
-    label: 'Temperature critical',
-    unit: '°C',
-    min: 30,
-    max: 120,
-    step: 1,
-  },
-  {
-    key: 'memory_warning_percent',
-    label: 'Memory warning (GPU and RAM)',
-    unit: '%',
-    min: 10,
-    max: 100,
-    step: 1,
-  },
-  {
-    key: 'memory_critical_percent',
-    label: 'Memory critical (GPU and RAM)',
-    unit: '%',
-    min: 10,
-    max: 100,
-    step: 1,
-  },
-  { key: 'disk_warning_percent', label: 'Disk warning', unit: '%', min: 10, max: 100, step: 1 },
-  { key: 'disk_critical_percent', label: 'Disk critical', unit: '%', min: 10, max: 100, step: 1 },
+  field('interval_s', 'Sampling interval', 's', 0.1),
+  field('temperature_warning_c', 'Temperature warning', '°C', 1),
+  field('temperature_critical_c', 'Temperature critical', '°C', 1),
+  field('memory_warning_percent', 'Memory warning (GPU and RAM)', '%', 1),
+  field('memory_critical_percent', 'Memory critical (GPU and RAM)', '%', 1),
+  field('disk_warning_percent', 'Disk warning', '%', 1),
+  field('disk_critical_percent', 'Disk critical', '%', 1),
 ];
 
 const PAIRS: readonly [Field, Field, string][] = [

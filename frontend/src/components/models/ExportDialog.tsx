@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Download } from 'lucide-react';
 import { useState, type SubmitEvent } from 'react';
 
+import { inRange, numberRange } from '@/api/limits';
 import { Button } from '@/components/common/Button';
 import { Loader } from '@/components/common/Loader';
 import { isJobRunning, useJob } from '@/hooks/useJob';
@@ -68,10 +69,14 @@ interface ExportOptionsState {
   simplify: boolean;
 }
 
+const IMGSZ = numberRange('ExportRequest', 'imgsz');
+
 function imgszProblem(raw: string): string | null {
   if (raw.trim() === '') return null;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 32 || value > 2048) return 'Between 32 and 2048 pixels.';
+  if (!inRange({ ...IMGSZ, integer: true }, value)) {
+    return `Between ${IMGSZ.min} and ${IMGSZ.max} pixels.`;
+  }
   if (value % 32 !== 0) return 'A multiple of 32 (the model stride).';
   return null;
 }
@@ -212,8 +217,8 @@ function ExportForm({
                 {...control}
                 type="number"
                 inputMode="numeric"
-                min={32}
-                max={2048}
+                min={IMGSZ.min}
+                max={IMGSZ.max}
                 step={32}
                 disabled={sizeFixed}
                 value={sizeFixed ? String(model.image_size ?? '') : state.imgsz}
