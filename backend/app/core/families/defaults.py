@@ -29,9 +29,10 @@ WARN_ABOVE_S = 3600.0
 EPOCH_OVERHEAD_S = 2.0
 RUN_OVERHEAD_S = 20.0
 # Share of the probe's matrix-multiply speed that a YOLO training step reaches (convolutions,
-# activations and memory traffic are slower than one large matmul). Measured on the reference machine:
-# yolov8n-seg at 320 px reached 0.45x of the probe on 2 cores (docs/BENCHMARKS.md "First run").
-CPU_EFFICIENCY = 0.45
+# activations and memory traffic are slower than one large matmul). Measured on the reference machine
+# (2 cores, probe 111 GFLOP/s per core): yolov8n-seg at 320 px trained at 82 GFLOP/s (0.37 of 2 x 111)
+# at load 2.7, and at 57 GFLOP/s (0.26) at load 4.5 (docs/FIRST_RUN.md). Past runs replace the figure.
+CPU_EFFICIENCY = 0.37
 # A GPU is not probed from the API process (no torch there): a conservative figure for a data-centre GPU
 # training a small model, replaced by past runs' measurements as soon as one has finished.
 GPU_THROUGHPUT_GFLOPS = 4000.0
