@@ -12052,6 +12052,15 @@ export interface operations {
                     "application/json": components["schemas"]["TrainingDefaults"];
                 };
             };
+            /** @description No such dataset */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {

@@ -225,6 +225,7 @@ def architectures(settings: SettingsDep) -> ArchitecturesResponse:
     "/defaults",
     response_model=TrainingDefaults,
     summary="Default configuration, augmentation presets and devices",
+    responses={404: {"model": ErrorResponse, "description": "No such dataset"}},
 )
 def defaults(
     settings: SettingsDep,
