@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from app.config import Settings
-from app.data.demo import generate_demo_files
+from app.data.demo import DEMO_SPEC, generate_demo_files
 from app.db.session import session_scope
 from app.db.tables import Dataset, TrainingSession
 from app.services import dataset_imports as imports
@@ -445,9 +445,9 @@ def test_the_demo_dataset_is_browsable(client: TestClient, settings: Settings) -
     demo = client.get(API).json()["items"][0]
     assert demo["source"] == "demo" and demo["validation_status"] == "passed"
     page = client.get(f"{API}/{demo['id']}/images", params={"split": "test", "limit": 3}).json()
-    assert page["total"] == 12 and len(page["items"]) == 3
+    assert page["total"] == DEMO_SPEC.test and len(page["items"]) == 3
     assert client.get(page["items"][0]["thumbnail_url"], params={"overlay": "true"}).status_code == 200
-    assert client.get(f"{API}/{demo['id']}/stats").json()["totals"]["images"] == 72
+    assert client.get(f"{API}/{demo['id']}/stats").json()["totals"]["images"] == DEMO_SPEC.total_images
 
 
 def test_openapi_documents_every_dataset_route(client: TestClient) -> None:

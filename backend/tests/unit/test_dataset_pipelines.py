@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings
-from app.data.demo import generate_demo_files
+from app.data.demo import DEMO_SPEC, generate_demo_files
 from app.db.session import session_scope
 from app.db.tables import Dataset, Setting
 from app.jobs.dataset_jobs import clahe_copy
@@ -240,4 +240,4 @@ def test_the_demo_dataset_is_validated_despite_its_absolute_path(settings: Setti
     moved = settings.datasets_dir / "moved"
     shutil.copytree(path, moved)
     report = imports.revalidate(settings, dataset_id)
-    assert report["totals"]["images"] == 72
+    assert report["totals"]["images"] == DEMO_SPEC.total_images
