@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect
 
+from app.data.demo import DEMO_SPEC
 from app.data.synthetic import SyntheticSpec, generate_dataset, write_yolo_zip
 
 from .conftest import BrowserProblems, LiveServer
@@ -49,7 +50,7 @@ def test_demo_dataset_is_listed(page: Page) -> None:
     row = page.get_by_test_id("dataset-row").filter(has_text=DEMO_DATASET)
     expect(row).to_be_visible()
     expect(row).to_contain_text("Ready")
-    expect(row).to_contain_text("train 48")
+    expect(row).to_contain_text(f"train {DEMO_SPEC.train}")
     expect(row).to_contain_text("Demo · YOLO-seg")
     expect(page.get_by_test_id("storage-usage")).to_contain_text("Storage:")
 

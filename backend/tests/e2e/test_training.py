@@ -15,8 +15,8 @@ pytestmark = pytest.mark.e2e
 
 DEMO_DATASET = "Demo: synthetic concrete cracks"
 EPOCHS = 2
-# Two epochs of 48 images at 64 px take seconds; importing torch/Ultralytics in the worker and the
-# final validation take longer. CPU is shared in CI: be generous.
+# Two epochs of the demo's 64 training images at 64 px take seconds; importing torch/Ultralytics in the
+# worker and the final validation take longer. CPU is shared in CI: be generous.
 TRAINING_TIMEOUT_MS = 240_000
 
 
