@@ -26,14 +26,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 from skimage.morphology import skeletonize
 
-from app.domain.severity import Severity, worst_severity
+from app.domain.severity import SeverityBands, to_mm, worst_severity
 
 BoolMask = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
@@ -44,22 +44,6 @@ _ORTHOGONALS = ((-1, 0), (0, -1), (0, 1), (1, 0))
 _TIP_DIRECTION_STEPS = 4
 _TIP_STEP_PX = 0.25
 _TIP_MAX_EXTENSION_PX = 64.0
-
-
-@dataclass(frozen=True)
-class SeverityBands:
-    """Width bounds in mm: below `narrow_max_mm` narrow, up to `moderate_max_mm` moderate, above wide."""
-
-    narrow_max_mm: float = 1.6
-    moderate_max_mm: float = 3.2
-    width: Literal["p95", "max"] = "p95"
-
-    def classify(self, width_mm: float) -> Severity:
-        if width_mm < self.narrow_max_mm:
-            return "narrow"
-        if width_mm <= self.moderate_max_mm:
-            return "moderate"
-        return "wide"
 
 
 @dataclass
@@ -279,29 +263,6 @@ def measure_crack(
     }
     result.update(to_mm(result, mm_per_px, bands or SeverityBands()))
     return result
-
-
-def to_mm(measurement: dict[str, Any], mm_per_px: float | None, bands: SeverityBands) -> dict[str, Any]:
-    """The mm fields of a pixel measurement (all None without a scale)."""
-    if mm_per_px is None or mm_per_px <= 0:
-        return {
-            "area_mm2": None,
-            "length_mm": None,
-            "width_max_mm": None,
-            "width_mean_mm": None,
-            "width_p95_mm": None,
-            "severity": None,
-        }
-    scale = float(mm_per_px)
-    mm = {
-        "area_mm2": round(measurement["area_px"] * scale * scale, 4),
-        "length_mm": round(measurement["length_px"] * scale, 3),
-        "width_max_mm": round(measurement["width_max_px"] * scale, 3),
-        "width_mean_mm": round(measurement["width_mean_px"] * scale, 3),
-        "width_p95_mm": round(measurement["width_p95_px"] * scale, 3),
-    }
-    judged = mm["width_p95_mm"] if bands.width == "p95" else mm["width_max_mm"]
-    return {**mm, "severity": bands.classify(judged)}
 
 
 def summarize(measurements: Sequence[dict[str, Any]], mm_per_px: float | None) -> dict[str, Any]:

@@ -6,8 +6,8 @@ effect at once without re-running anything: `auto` takes the job's pick (marker 
 manual value; an explicit choice takes that source when it exists.
 
 Crack lengths and widths are stored in pixels by the prediction; millimetres are pixels times the scale
-in use, and the severity follows the prediction's own severity bands (as app/core/measure.py's `to_mm`
-does in the worker; that module imports OpenCV, so the API process cannot import it).
+in use, and the severity follows the prediction's own severity bands: app/domain/severity.py's `to_mm`,
+the conversion the worker's measurements use.
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from app.core.inspection.scale_choice import disagree
+from app.domain.severity import SeverityBands, to_mm
 from app.schemas.inspection import CrackOut, ScaleCandidate, ScaleOut
 
-CONFLICT_RATIO = 0.10  # two candidates further apart than this (relative) need the user's decision
 SOURCE_PRIORITY = ("marker", "exif", "manual")
-DEFAULT_BANDS = {"narrow_max_mm": 1.6, "moderate_max_mm": 3.2, "width": "p95"}
-SEVERITY_RANK = {"narrow": 0, "moderate": 1, "wide": 2}
 
 
 @dataclass(frozen=True)
@@ -45,10 +44,6 @@ def all_candidates(inputs: ScaleInputs) -> list[ScaleCandidate]:
             )
         )
     return found
-
-
-def disagree(a: float, b: float) -> bool:
-    return abs(a - b) > CONFLICT_RATIO * min(a, b)  # as core/inspection/scale.reconcile
 
 
 def resolve(inputs: ScaleInputs) -> ScaleOut:
@@ -78,27 +73,26 @@ def resolve(inputs: ScaleInputs) -> ScaleOut:
     )
 
 
-def _classify(width_mm: float, bands: dict[str, Any]) -> str:
-    if width_mm < float(bands["narrow_max_mm"]):
-        return "narrow"
-    if width_mm <= float(bands["moderate_max_mm"]):
-        return "moderate"
-    return "wide"
-
-
-def _mm(value: Any, scale: float | None, digits: int = 3) -> float | None:
-    return None if scale is None or value is None else round(float(value) * scale, digits)
+def _bands(stored: dict[str, Any] | None) -> SeverityBands:
+    """The prediction's severity bands (the defaults for what it did not store)."""
+    default = SeverityBands()
+    stored = stored or {}
+    return SeverityBands(
+        narrow_max_mm=float(stored.get("narrow_max_mm", default.narrow_max_mm)),
+        moderate_max_mm=float(stored.get("moderate_max_mm", default.moderate_max_mm)),
+        width="max" if stored.get("width") == "max" else "p95",
+    )
 
 
 def cracks(results: dict[str, Any], mm_per_px: float | None) -> list[CrackOut]:
     """The prediction's selected instances measured with `mm_per_px` (None: pixels only)."""
-    bands = {**DEFAULT_BANDS, **(results.get("severity_bands") or {})}
+    bands = _bands(results.get("severity_bands"))
     out: list[CrackOut] = []
     for inst in results.get("instances", []):
         m = inst.get("measurements")
         if not inst.get("selected") or not m:
             continue
-        width_mm = _mm(m["width_p95_px"] if bands["width"] == "p95" else m["width_max_px"], mm_per_px)
+        mm = to_mm(m, mm_per_px, bands)
         out.append(
             CrackOut(
                 id=int(inst["id"]),
@@ -106,16 +100,11 @@ def cracks(results: dict[str, Any], mm_per_px: float | None) -> list[CrackOut]:
                 width_max_px=float(m["width_max_px"]),
                 width_p95_px=float(m["width_p95_px"]),
                 area_px=int(m["area_px"]),
-                length_mm=_mm(m["length_px"], mm_per_px),
-                width_max_mm=_mm(m["width_max_px"], mm_per_px),
-                width_p95_mm=_mm(m["width_p95_px"], mm_per_px),
-                area_mm2=None if mm_per_px is None else round(float(m["area_px"]) * mm_per_px**2, 4),
-                severity=None if width_mm is None else _classify(width_mm, bands),
+                length_mm=mm["length_mm"],
+                width_max_mm=mm["width_max_mm"],
+                width_p95_mm=mm["width_p95_mm"],
+                area_mm2=mm["area_mm2"],
+                severity=mm["severity"],
             )
         )
     return out
-
-
-def worst(severities: list[str | None]) -> str | None:
-    known = [s for s in severities if s]
-    return max(known, key=lambda s: SEVERITY_RANK[s]) if known else None

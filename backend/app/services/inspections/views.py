@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.domain.severity import worst_severity
 from app.repositories import inspections as repo
 from app.schemas.inspection import (
     CameraOut,
@@ -75,7 +76,7 @@ def image_out(image: repo.InspectionImage, prediction: repo.Prediction) -> Inspe
         cracks=cracks,
         total_length_mm=round(sum(c.length_mm or 0.0 for c in cracks), 3) if with_mm else None,
         max_width_mm=max((c.width_max_mm or 0.0 for c in cracks), default=0.0) if with_mm else None,
-        worst_severity=scale.worst([c.severity for c in cracks]),
+        worst_severity=worst_severity([c.severity for c in cracks]),
         analysis_status=image.analysis_status,
         analysis_error=image.analysis_error,
         version=image.version,
@@ -104,7 +105,7 @@ def inspection_out(
         image_count=len(images),
         crack_count=sum(len(i.cracks) for i in images),
         total_length_mm=_total([i.total_length_mm for i in images]),
-        worst_severity=scale.worst([i.worst_severity for i in images]),
+        worst_severity=worst_severity([i.worst_severity for i in images]),
     )
 
 
