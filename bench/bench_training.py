@@ -190,7 +190,8 @@ def bare_main(request: dict[str, Any]) -> None:
     from app.core.training.offline import prepare_ultralytics_env
 
     prepare_ultralytics_env(Path(request["data_dir"]))
-    from app.core.training.config import TrainingConfig, ultralytics_train_args
+    from app.core.families.config import TrainingConfig
+    from app.core.families.ultralytics.args import ultralytics_train_args
     from ultralytics import YOLO
 
     config = TrainingConfig.model_validate(request["config"])

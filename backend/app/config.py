@@ -144,7 +144,9 @@ class Settings(BaseSettings):
     )
 
     # Inspection maps: a Leaflet tile URL template ({z}/{x}/{y}); empty = offline, points on a blank map
-    map_tile_url: str = Field(default="", max_length=500, description="e.g. https://tile.example/{z}/{x}/{y}.png")
+    map_tile_url: str = Field(
+        default="", max_length=500, description="e.g. https://tile.example/{z}/{x}/{y}.png"
+    )
     map_tile_attribution: str = Field(default="", max_length=500)
 
     @model_validator(mode="after")

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.core.families.config import TrainingConfig
 from app.core.families.registry import families, family_of_architecture, require_architecture
 from app.core.training import events
 from app.core.training.base import (
@@ -27,7 +28,7 @@ from app.core.training.base import (
     TrainingRequest,
     TrainingStopRequested,
 )
-from app.core.training.config import TrainingConfig, resolve_device
+from app.core.training.config import resolve_device
 from app.core.training.offline import prepare_ultralytics_env
 from app.db.base import new_id
 from app.db.session import session_scope

@@ -9,9 +9,9 @@ import time
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.core.families.config import TrainingConfig
 from app.core.training import events
 from app.core.training.base import BatchProgress, EpochResult, KeptFile, SavedCheckpoint
-from app.core.training.config import TrainingConfig
 from app.db.session import session_scope
 from app.jobs.context import JobContext
 from app.repositories import training as repo

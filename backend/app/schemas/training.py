@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.core.training.config import TrainingConfig
+from app.core.families.config import TrainingConfig
 
 SessionStatus = Literal["queued", "running", "completed", "failed", "stopped", "interrupted", "cancelled"]
 EventType = Literal[

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.config import Settings
-from app.core.families.registry import family_names
+from app.core.families.registry import family_names, find_family
 from app.core.prediction.cache import ModelSpec
 from app.db.session import session_scope
 from app.domain.errors import Conflict, InvalidInput, NotFound
@@ -89,7 +89,8 @@ def resolve_model(settings: Settings, model_id: str, backend_choice: str) -> Res
         model = repo.get_model(db, model_id)
         if model is None:
             raise NotFound(f"Model {model_id} does not exist")
-        if model.framework not in family_names():
+        family = find_family(model.framework)
+        if family is None:
             raise Conflict(
                 f"Model '{model.name}' is a {model.framework} model: prediction supports "
                 f"{', '.join(sorted(family_names()))} models"
@@ -107,6 +108,7 @@ def resolve_model(settings: Settings, model_id: str, backend_choice: str) -> Res
             backend=backend,
             class_names=tuple(model.class_names or ()),
             image_size=model.image_size,
+            predictor=family.predictor,
         )
         return ResolvedModel(spec=spec, name=model.name)
 

@@ -14,9 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
+from app.core.families.config import TrainingConfig
 from app.core.families.registry import families, get_family, registered
 from app.core.prediction.cache import ModelSpec, load_predictor
-from app.core.training.config import TrainingConfig
 from tests.fakes.toy_family import TOY, ToyTrainer, toy_family
 from tests.helpers.fake_predictors import DarkPixelPredictor
 from tests.helpers.training import add_dataset, tiny_config
@@ -104,7 +104,11 @@ def test_toy_family_rules_apply_to_requests(client: TestClient, settings: Settin
 
 def test_toy_family_plugins_resolve(toy: Any) -> None:
     assert get_family(TOY).trainer_class() is ToyTrainer
-    predictor = load_predictor(ModelSpec("m", TOY, "segment", "/nowhere.toy", "pytorch", ("crack",)))
+    predictor = load_predictor(
+        ModelSpec(
+            "m", TOY, "segment", "/nowhere.toy", "pytorch", ("crack",), predictor=get_family(TOY).predictor
+        )
+    )
     assert isinstance(predictor, DarkPixelPredictor)
 
 

@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
+from app.core.families.config import TrainingConfig
 from app.core.families.rfdetr.args import rfdetr_train_args
 from app.core.families.rfdetr.trainer import RFDETRTrainer, flat_metrics
-from app.core.training.config import TrainingConfig
 from app.db.session import session_scope
 from app.db.tables import Model
 from app.services.training.resolution import resolve_start_weights

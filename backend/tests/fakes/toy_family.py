@@ -9,7 +9,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from app.core.families.base import FieldLimit, FormatOptions, ModelFamily
+from app.core.export.formats import FormatOptions
+from app.core.families.base import FieldLimit, ModelFamily
 from app.core.families.catalogue import Architecture
 from app.core.training.base import EpochResult, Trainer, TrainingListener, TrainingOutcome, TrainingRequest
 

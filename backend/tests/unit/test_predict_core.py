@@ -119,7 +119,14 @@ def _spec(tmp_path: Path, name: str) -> ModelSpec:
     weights = tmp_path / f"{name}.pt"
     if not weights.exists():
         weights.write_bytes(b"weights")
-    return ModelSpec(model_id=name, framework="fake", task="segment", weights=str(weights), backend="pytorch")
+    return ModelSpec(
+        model_id=name,
+        framework="fake",
+        task="segment",
+        weights=str(weights),
+        backend="pytorch",
+        predictor=FAKE,
+    )
 
 
 def test_model_cache_is_a_bounded_lru_keyed_by_file_version(

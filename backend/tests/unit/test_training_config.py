@@ -14,10 +14,11 @@ import yaml
 from pydantic import ValidationError
 
 from app.config import Settings
+from app.core.families.config import TrainingConfig
 from app.core.families.registry import architecture_names, load_catalogue
 from app.core.families.ultralytics.args import nominal_batch_size, ultralytics_train_args
 from app.core.training import events
-from app.core.training.config import AUGMENTATION_PRESETS, AugmentationLevel, TrainingConfig, resolve_device
+from app.core.training.config import AUGMENTATION_PRESETS, AugmentationLevel, resolve_device
 from app.db.session import session_scope
 from app.db.tables import Checkpoint, Dataset
 from app.repositories.training import checkpoints_to_prune

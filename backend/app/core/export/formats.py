@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Literal
 
-from app.core.families.base import FormatOptions, ModelFamily
-
 HalfSupport = Literal["any", "gpu", "no"]
 ExportFormatName = Literal["onnx", "torchscript", "openvino", "engine", "ncnn", "mnn"]
 EXPORT_FORMAT_NAMES: tuple[str, ...] = ("onnx", "torchscript", "openvino", "engine", "ncnn", "mnn")
@@ -41,6 +39,23 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class FormatOptions:
+    """Which export options a family's exporter takes for one format."""
+
+    dynamic: bool = False
+    simplify: bool = False
+    opset: bool = False
+    half: bool = False
+    fixed_size: bool = False  # exports at the size the model was trained at (imgsz is not an option)
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def of_format(cls, spec: ExportFormat) -> FormatOptions:
+        """The format's own options (what Ultralytics' exporter takes)."""
+        return cls(dynamic=spec.dynamic, simplify=spec.simplify, opset=spec.opset, half=spec.half != "no")
+
+
+@dataclass(frozen=True)
 class ExportFormat:
     name: str  # Ultralytics' `format=` argument
     title: str
@@ -56,19 +71,6 @@ class ExportFormat:
     half: HalfSupport = "no"
     runs_in_app: bool = False  # Ultralytics' YOLO(path) can load it for prediction
     notes: tuple[str, ...] = field(default_factory=tuple)
-
-
-def family_options(family: ModelFamily, spec: ExportFormat) -> FormatOptions | None:
-    """The options `family`'s exporter takes for `spec`; None when it cannot export to it. A family that
-    lists a format without options takes the format's own (Ultralytics' ExportFormat)."""
-    if spec.name not in family.export_formats:
-        return None
-    options = family.export_formats[spec.name]
-    if options is not None:
-        return options
-    return FormatOptions(
-        dynamic=spec.dynamic, simplify=spec.simplify, opset=spec.opset, half=spec.half != "no"
-    )
 
 
 def version_tuple(version: str) -> tuple[int, ...]:

@@ -11,7 +11,7 @@ Adding a family `foo`:
 2. `foo/trainer.py` (a `core.training.base.Trainer`), `foo/predictor.py` (a `core.prediction.base.Predictor`),
    `foo/exporter.py` (optional), `foo/args.py` (TrainingConfig -> the library's arguments).
 3. `foo/catalogue.py` measuring its architectures into `foo/architectures.json`
-   (`python -m app.core.training.architectures --frameworks foo`; `catalogue_dir` names the folder).
+   (`python -m app.core.families.measure_catalogues --frameworks foo`; `catalogue_dir` names the folder).
 4. One line in `registry.py`. The API then serves it in /training/architectures (`families`) and the
    front end renders its forms and dialogs from that metadata.
 """

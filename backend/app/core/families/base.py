@@ -6,15 +6,16 @@ and imported only by worker processes; version checks read package metadata and 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from app.core.export.formats import ExportFormat, FormatOptions
 from app.core.families.catalogue import Architecture, catalogue_version
 from app.core.families.defaults import DatasetFacts, MachineFacts, Recommendation, StarterWeights
+from app.utils.plugins import load_target
 
 if TYPE_CHECKING:
     from app.core.prediction.base import Predictor
@@ -40,23 +41,6 @@ class FieldLimit:
         if self.multiple_of is not None and int(value) % self.multiple_of:
             return f"must be a multiple of {self.multiple_of}"
         return None
-
-
-@dataclass(frozen=True)
-class FormatOptions:
-    """Which export options a family's exporter takes for one format."""
-
-    dynamic: bool = False
-    simplify: bool = False
-    opset: bool = False
-    half: bool = False
-    fixed_size: bool = False  # exports at the size the model was trained at (imgsz is not an option)
-    notes: tuple[str, ...] = ()
-
-
-def _load(target: str) -> Any:
-    module_name, attribute = target.split(":")
-    return getattr(importlib.import_module(module_name), attribute)
 
 
 @dataclass(frozen=True)
@@ -117,22 +101,29 @@ class ModelFamily:
             return None
 
     def trainer_class(self) -> type[Trainer]:
-        cls: type[Trainer] = _load(self.trainer)
+        cls: type[Trainer] = load_target(self.trainer)
         return cls
 
     def predictor_class(self) -> type[Predictor]:
-        cls: type[Predictor] = _load(self.predictor)
+        cls: type[Predictor] = load_target(self.predictor)
         return cls
 
     def export_function(self) -> Callable[..., Path]:
         if self.exporter is None:
             raise ValueError(f"{self.label} models cannot be exported")
-        function: Callable[..., Path] = _load(self.exporter)
+        function: Callable[..., Path] = load_target(self.exporter)
         return function
 
     def catalogue_version(self) -> str | None:
         """The library version its shipped architectures were measured with."""
         return catalogue_version(self.catalogue_dir) if self.catalogue_dir is not None else None
+
+    def format_options(self, spec: ExportFormat) -> FormatOptions | None:
+        """The options this family's exporter takes for `spec`; None when it cannot export to it. A
+        format listed without options takes the format's own (Ultralytics' ExportFormat)."""
+        if spec.name not in self.export_formats:
+            return None
+        return self.export_formats[spec.name] or FormatOptions.of_format(spec)
 
     def uses(self, config_field: str) -> bool:
         return self.fields is None or config_field in self.fields

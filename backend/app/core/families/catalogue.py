@@ -1,7 +1,7 @@
 """The `Architecture` record and each family's shipped catalogue (<family folder>/architectures.json).
 
 Parameter counts and GFLOPs are measured once per family by its `measurer` (run in a subprocess:
-`python -m app.core.training.architectures`) and shipped as JSON, so the API never imports torch to list
+`python -m app.core.families.measure_catalogues`) and shipped as JSON, so the API never imports torch to list
 them. Each entry also carries its input-size rule: the training image size must be a multiple of
 `image_multiple`.
 """

@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from app.core.families.registry import find_family
 from app.core.prediction.base import Predictor
+from app.utils.plugins import load_target
 
 log = logging.getLogger("app.prediction.cache")
 
@@ -32,6 +32,8 @@ class ModelSpec:
     backend: str  # pytorch | onnx | openvino
     class_names: tuple[str, ...] = ()
     image_size: int | None = None
+    # The family's Predictor as "module:attr" (ModelFamily.predictor), so this engine needs no registry.
+    predictor: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -54,11 +56,10 @@ def _mtime_ns(path: Path) -> int:
 
 
 def load_predictor(spec: ModelSpec) -> Predictor:
-    family = find_family(spec.framework)
-    if family is None:
+    if not spec.predictor:
         raise ValueError(f"No predictor for framework {spec.framework!r}")
     # each family's predictor takes the weights first (the base class's constructor does not)
-    factory: Callable[..., Predictor] = family.predictor_class()
+    factory: Callable[..., Predictor] = load_target(spec.predictor)
     return factory(Path(spec.weights), backend=spec.backend, task=spec.task, class_names=spec.class_names)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from app.core.training.config import TrainingConfig
+from app.core.training.config import TrainingOptions
 
 
 class TrainingStopRequested(Exception):
@@ -32,7 +32,7 @@ class TrainingRequest:
     """What to train: everything resolved to absolute paths by the job handler."""
 
     session_id: str
-    config: TrainingConfig
+    config: TrainingOptions
     data_yaml: Path  # run-specific data.yaml with an absolute dataset path
     run_dir: Path  # <runs_dir>/<session_id>: the trainer writes everything below it
     device: str  # resolved: 'cpu', '0', '0,1'

@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
-
-from app.core.families.registry import architecture_names, family_of_architecture, get_architecture
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 DEVICE_PATTERN = re.compile(r"^(auto|cpu|\d{1,2}(,\d{1,2}){0,15})$")
 MIN_IMAGE_SIZE = 32
@@ -111,8 +108,10 @@ AUGMENTATION_PRESETS: dict[AugmentationLevel, dict[str, float]] = {
 }
 
 
-class TrainingConfig(BaseModel):
-    """Everything a training run needs, validated with limits. Stored as JSON on the session."""
+class TrainingOptions(BaseModel):
+    """Everything a training run needs, with the limits every family shares. Trainers read it; requests
+    are validated with its subclass `app.core.families.config.TrainingConfig`, which also checks them
+    against the model families (known architecture, the family's defaults and limits)."""
 
     model_config = ConfigDict(extra="forbid", protected_namespaces=())
 
@@ -188,62 +187,14 @@ class TrainingConfig(BaseModel):
     dfl_gain: float = Field(default=1.5, ge=0.01, le=50.0)
     iou_threshold: float = Field(default=0.7, ge=0.1, le=0.95)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _family_defaults(cls, data: Any) -> Any:
-        """Fields the request leaves out take the architecture's family defaults and default size."""
-        if not isinstance(data, dict):
-            return data
-        arch = get_architecture(str(data.get("model_arch", "")))
-        if arch is None:
-            return data
-        family = family_of_architecture(arch.name)
-        filled = {**family.defaults, "image_size": arch.default_image_size}
-        return {**filled, **data}
-
-    @model_validator(mode="after")
-    def _family_limits(self) -> TrainingConfig:
-        """The family's narrower limits on the fields it uses."""
-        family = family_of_architecture(self.model_arch)
-        for name, limit in family.field_limits.items():
-            value = getattr(self, name, None)
-            if isinstance(value, int | float) and (problem := limit.problem(value)) is not None:
-                raise ValueError(f"{name}: {problem} for {family.label}")
-        return self
-
-    @field_validator("model_arch")
-    @classmethod
-    def _known_arch(cls, value: str) -> str:
-        names = architecture_names()
-        if value not in names:
-            raise ValueError(f"unknown architecture {value!r}; choose one of {', '.join(names)}")
-        return value
-
-    @field_validator("image_size")
-    @classmethod
-    def _size_rule(cls, value: int, info: ValidationInfo) -> int:
-        arch = get_architecture(str(info.data.get("model_arch", "")))
-        multiple = arch.image_multiple if arch is not None else IMAGE_STRIDE
-        if value % multiple:
-            model = f" for {arch.name}" if arch is not None else ""
-            raise ValueError(
-                f"must be a multiple of {multiple}{model}; nearest valid sizes: "
-                f"{' or '.join(str(v) for v in nearest_sizes(value, multiple))}"
-            )
-        return value
-
     @field_validator("device")
     @classmethod
-    def _device_syntax(cls, value: str, info: ValidationInfo) -> str:
+    def _device_syntax(cls, value: str) -> str:
         value = value.strip().lower().replace(" ", "")
         if not DEVICE_PATTERN.match(value):
             raise ValueError("must be 'auto', 'cpu', a GPU index like '0' or a list like '0,1'")
         if "," in value and len(set(value.split(","))) != len(value.split(",")):
             raise ValueError("lists each GPU only once")
-        arch = get_architecture(str(info.data.get("model_arch", "")))
-        family = family_of_architecture(arch.name) if arch is not None else None
-        if "," in value and family is not None and not family.multi_gpu:
-            raise ValueError(f"{family.label} trains on one GPU here: choose a single GPU index (e.g. '0')")
         return value
 
     @field_validator("weights")

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.core.export.formats import FORMATS, ExportFormat, check_availability, family_options
+from app.core.export.formats import FORMATS, ExportFormat, check_availability
 from app.core.families.registry import families, find_family
 from app.core.hardware import gpu_count
 from app.db.session import session_scope
@@ -44,7 +44,7 @@ def export_formats(settings: Settings) -> ExportFormatList:
     infos = []
     for spec in FORMATS.values():
         availability = check_availability(spec, lambda: gpus)
-        by_framework = {family.name: family_options(family, spec) for family in families()}
+        by_framework = {family.name: family.format_options(spec) for family in families()}
         # families with options of their own for this format (the others take the format's `options`)
         own = {family.name for family in families() if family.export_formats.get(spec.name) is not None}
         infos.append(
@@ -85,7 +85,7 @@ def check_export_request(spec: ExportFormat, body: ExportRequest, model: ModelRo
     """409 when this machine (or the model's framework) cannot produce it; 422 when the options do not
     apply to the format."""
     framework = find_family(model.framework)
-    options = family_options(framework, spec) if framework else None
+    options = framework.format_options(spec) if framework else None
     if framework is None or options is None:
         allowed = ", ".join(FORMATS[f].title for f in framework.export_formats) if framework else "nothing"
         raise Conflict(
@@ -122,7 +122,7 @@ def start_export(settings: Settings, runner: JobRunner, model_id: str, body: Exp
         if not weights_path(settings, model).is_file():
             raise Conflict(f"The weights file of model '{model.name}' is missing on disk")
         family = find_family(model.framework)
-        accepted = family_options(family, spec) if family else None
+        accepted = family.format_options(spec) if family else None
         assert accepted is not None
         options: dict[str, Any] = {"imgsz": body.imgsz or model.image_size or 640, "half": body.half}
         if accepted.dynamic:

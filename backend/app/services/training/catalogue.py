@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from app.config import Settings
-from app.core.export.formats import FORMATS, family_options
+from app.core.export.formats import FORMATS
 from app.core.families.base import ModelFamily
 from app.core.families.catalogue import REFERENCE_CLASSES, REFERENCE_IMAGE_SIZE
+from app.core.families.config import TrainingConfig
 from app.core.families.registry import families, get_family, load_catalogue
 from app.core.training import events
-from app.core.training.config import AUGMENTATION_PRESETS, TrainingConfig
+from app.core.training.config import AUGMENTATION_PRESETS
 from app.core.training.offline import is_online
 from app.schemas.training import (
     ArchitectureOut,
@@ -37,7 +38,7 @@ def weights_location(settings: Settings, family: ModelFamily) -> str:
 
 
 def family_out(settings: Settings, family: ModelFamily) -> FamilyOut:
-    options = {name: family_options(family, spec) for name, spec in FORMATS.items()}
+    options = {name: family.format_options(spec) for name, spec in FORMATS.items()}
     supported = {name: option for name, option in options.items() if option is not None}
     return FamilyOut(
         name=family.name,

@@ -12,6 +12,7 @@ from typing import Any
 
 from app.config import Settings
 from app.core.families.base import ModelFamily
+from app.core.families.config import TrainingConfig
 from app.core.families.defaults import (
     DatasetFacts,
     Estimate,
@@ -30,7 +31,6 @@ from app.core.families.registry import (
     load_catalogue,
     require_architecture,
 )
-from app.core.training.config import TrainingConfig
 from app.core.training.offline import is_online
 from app.db.session import session_scope
 from app.domain.errors import InvalidInput, NotFound

@@ -14,8 +14,9 @@ import yaml
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.core.families.config import TrainingConfig
 from app.core.families.registry import family_of_architecture, get_family, require_architecture
-from app.core.training.config import TrainingConfig, resolve_device
+from app.core.training.config import resolve_device
 from app.core.training.offline import is_online
 from app.domain.errors import Conflict, InvalidInput, NotFound, Unprocessable
 from app.domain.status import DatasetStatus

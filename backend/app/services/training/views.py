@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.core.families.config import TrainingConfig
 from app.core.families.registry import find_family
 from app.core.training import events
-from app.core.training.config import TrainingConfig
 from app.domain.errors import NotFound
 from app.domain.status import RESUMABLE_STATUSES, SessionStatus
 from app.repositories import dataset_versions as version_repo

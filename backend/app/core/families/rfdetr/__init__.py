@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from app.core.families.base import FormatOptions, ModelFamily
+from app.core.export.formats import FormatOptions
+from app.core.families.base import ModelFamily
 from app.core.families.catalogue import Architecture, shipped_architectures
 
 NAME = "rfdetr"

@@ -1,10 +1,10 @@
-"""TrainingConfig -> the hyperparameter arguments of RF-DETR's `model.train(...)` (pure Python)."""
+"""TrainingOptions -> the hyperparameter arguments of RF-DETR's `model.train(...)` (pure Python)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from app.core.training.config import AugmentationLevel, TrainingConfig
+from app.core.training.config import AugmentationLevel, TrainingOptions
 
 RFDETR_CHECKPOINT_INTERVAL = 1_000_000  # no epoch .ckpt copies (~0.5 GB each); last.ckpt is kept apart
 
@@ -23,7 +23,7 @@ def rfdetr_device(device: str) -> str:
     return "cpu" if device == "cpu" else f"cuda:{int(device.split(',')[0])}"
 
 
-def rfdetr_train_args(config: TrainingConfig, *, device: str) -> dict[str, Any]:
+def rfdetr_train_args(config: TrainingOptions, *, device: str) -> dict[str, Any]:
     """The hyperparameter part of RF-DETR's `model.train(...)` (dataset, output and resume are added
     by the trainer). The augmentation preset is named here and resolved by the worker."""
     return {

@@ -50,7 +50,7 @@ from app.core.training.base import (
     TrainingStopRequested,
     out_of_memory_error,
 )
-from app.core.training.config import TrainingConfig
+from app.core.training.config import TrainingOptions
 
 RUN_NAME = "train"
 LAST_CHECKPOINT = "last.ckpt"
@@ -265,7 +265,7 @@ def extra_lightning_callback(callback: Any) -> Iterator[None]:
         training.build_trainer = original
 
 
-def _augmentation(config: TrainingConfig, listener: TrainingListener) -> dict[str, Any] | None:
+def _augmentation(config: TrainingOptions, listener: TrainingListener) -> dict[str, Any] | None:
     """rfdetr's `aug_config`: None = its default (flips and scale jitter, torchvision), {} = none, a preset
     of rfdetr.datasets.aug_configs when Albumentations (the rfdetr[augment] extra) is installed."""
     preset = RFDETR_AUGMENTATION[config.augmentation_level]

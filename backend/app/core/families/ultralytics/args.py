@@ -1,10 +1,10 @@
-"""TrainingConfig -> the hyperparameter arguments of Ultralytics' `model.train(...)` (pure Python)."""
+"""TrainingOptions -> the hyperparameter arguments of Ultralytics' `model.train(...)` (pure Python)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from app.core.training.config import TrainingConfig
+from app.core.training.config import TrainingOptions
 
 DEFAULT_NOMINAL_BATCH = 64
 
@@ -19,7 +19,7 @@ def nominal_batch_size(batch_size: int, train_images: int) -> int:
     return batch_size if batches_per_epoch < 4 * accumulate else DEFAULT_NOMINAL_BATCH
 
 
-def ultralytics_train_args(config: TrainingConfig, *, device: str, train_images: int) -> dict[str, Any]:
+def ultralytics_train_args(config: TrainingOptions, *, device: str, train_images: int) -> dict[str, Any]:
     """The hyperparameter part of `model.train(...)` (data, project, name and weights are added later)."""
     args: dict[str, Any] = {
         "epochs": config.epochs,

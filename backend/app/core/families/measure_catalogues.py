@@ -1,6 +1,6 @@
 """Regenerates the model families' shipped catalogues (core/families/<family>/architectures.json).
 
-Run as a script (`python -m app.core.training.architectures --frameworks <family>,...`): each family's
+Run as a script (`python -m app.core.families.measure_catalogues --frameworks <family>,...`): each family's
 `measurer` builds its architectures without weights and measures parameters and GFLOPs, which imports
 its library. The API only reads the JSON (core/families/catalogue.py, registry.py).
 """
