@@ -86,7 +86,7 @@ class GeoImage:
     scale_source: str | None = None
     structure: str | None = None
     inspection: str | None = None
-    captured_at: datetime | None = None
+    captured_at: datetime | str | None = None  # a datetime, or the ISO text stored from EXIF
 
     @property
     def located(self) -> bool:
@@ -172,8 +172,14 @@ def _image_properties(image: GeoImage) -> dict[str, Any]:
         "scale_source": image.scale_source,
         "structure": image.structure,
         "inspection": image.inspection,
-        "captured_at": image.captured_at.isoformat() if image.captured_at else None,
+        "captured_at": _timestamp(image.captured_at),
     }
+
+
+def _timestamp(value: datetime | str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def _crack_properties(crack: GeoCrack) -> dict[str, Any]:
