@@ -13,19 +13,23 @@ from collections.abc import Sequence
 from app.core.inspection.report_model import (
     CRACK_TABLE_HEADER,
     GROWTH_TABLE_HEADER,
+    METRIC_TABLE_HEADER,
+    OVERVIEW_TABLE_HEADER,
+    SEVERITY_TABLE_HEADER,
     InspectionReport,
     ReportGrowth,
     ReportImage,
     ReportModel,
+    cover_facts,
     crack_rows,
-    fmt,
-    fmt_date,
+    growth_facts,
     growth_rows,
     growth_summary_text,
-    image_worst_severity,
-    location_text,
-    scale_text,
-    severity_summary,
+    image_facts,
+    metric_rows,
+    model_facts,
+    overview_table_rows,
+    severity_table_rows,
 )
 
 MAX_TEXT = 4000
@@ -94,51 +98,23 @@ def _img(data: bytes | None, alt: str) -> str:
 
 
 def _cover(report: InspectionReport) -> str:
-    rows = [
-        ("Structure", report.structure),
-        ("Inspection date", fmt_date(report.inspection_date)),
-        ("Inspector", report.inspector or "-"),
-        ("Images", str(len(report.images))),
-        ("Cracks", str(sum(len(i.cracks) for i in report.images))),
-        ("Report generated", fmt_date(report.generated_at)),
-    ]
     notes = f"<h3>Notes</h3><p>{_e(report.notes)}</p>" if report.notes else ""
     heading = f"<h1>{_e(report.title)}</h1><h2>{_e(report.structure)}</h2>"
-    return f'<section id="cover">{heading}{_facts(rows)}{notes}</section>'
+    return f'<section id="cover">{heading}{_facts(cover_facts(report))}{notes}</section>'
 
 
 def _summary(report: InspectionReport) -> str:
-    severity = [
-        (r.severity, str(r.cracks), str(r.images), fmt(r.total_length_mm, 1), fmt(r.max_width_mm, 2))
-        for r in severity_summary(report)
-    ]
-    overview = [
-        (
-            image.name,
-            str(len(image.cracks)),
-            image_worst_severity(image) or "-",
-            image.scale.source if image.scale else "none",
-            "GPS" if image.latitude is not None and image.longitude is not None else "-",
-        )
-        for image in report.images
-    ]
     return (
         '<section id="summary"><h1>Summary by severity</h1>'
-        + _table(
-            ("Severity", "Cracks", "Images", "Total length (mm)", "Widest (mm)"), severity, severity_column=0
-        )
+        + _table(SEVERITY_TABLE_HEADER, severity_table_rows(report), severity_column=0)
         + "<h2>Images</h2>"
-        + _table(("Image", "Cracks", "Worst severity", "Scale", "Location"), overview, severity_column=2)
+        + _table(OVERVIEW_TABLE_HEADER, overview_table_rows(report), severity_column=2)
         + "</section>"
     )
 
 
 def _image_section(index: int, image: ReportImage) -> str:
-    facts = [
-        ("Scale", scale_text(image)),
-        ("Location", location_text(image)),
-        ("Captured", fmt_date(image.captured_at)),
-    ]
+    facts = image_facts(image)
     if image.notes:
         facts.append(("Notes", image.notes))
     warnings = [w for w in (image.scale.warning if image.scale else None, image.scale_conflict) if w]
@@ -155,26 +131,17 @@ def _image_section(index: int, image: ReportImage) -> str:
 
 
 def _model_section(model: ReportModel) -> str:
-    rows = [("Model", model.name), ("Architecture", model.architecture or "-"), *model.details.items()]
-    metrics = ""
-    if model.metrics:
-        metrics = "<h2>Metrics</h2>" + _table(
-            ("Metric", "Value"), [(k, fmt(v, 3)) for k, v in model.metrics.items()]
-        )
-    return f'<section id="model"><h1>Model</h1>{_facts(rows)}{metrics}</section>'
+    metrics = "<h2>Metrics</h2>" + _table(METRIC_TABLE_HEADER, metric_rows(model)) if model.metrics else ""
+    return f'<section id="model"><h1>Model</h1>{_facts(model_facts(model))}{metrics}</section>'
 
 
 def _growth_section(growth: ReportGrowth) -> str:
-    rows = [
-        ("Before", f"{growth.old_image} ({growth.old_inspection or '-'})"),
-        ("After", f"{growth.new_image} ({growth.new_inspection or '-'})"),
-    ]
     overlay = _img(growth.overlay_png, f"Growth overlay: {growth.title}")
     legend = '<p class="small">Blue: before. Red: after. Magenta: both.</p>' if overlay else ""
     table_rows = growth_rows(growth)
     table = _table(GROWTH_TABLE_HEADER, table_rows) if table_rows else ""
     css = "warning" if growth.failure else ""
     return (
-        f'<section class="growth"><h1>Growth: {_e(growth.title)}</h1>{_facts(rows)}'
+        f'<section class="growth"><h1>Growth: {_e(growth.title)}</h1>{_facts(growth_facts(growth))}'
         f'<p class="{css}">{_e(growth_summary_text(growth))}</p>{overlay}{legend}{table}</section>'
     )

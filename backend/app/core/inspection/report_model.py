@@ -139,6 +139,70 @@ def image_worst_severity(image: ReportImage) -> str | None:
 
 
 # --------------------------------------------------------------------------------------------------
+# The sections' facts and tables (each renderer lays them out its own way)
+# --------------------------------------------------------------------------------------------------
+
+SEVERITY_TABLE_HEADER = ("Severity", "Cracks", "Images", "Total length (mm)", "Widest (mm)")
+OVERVIEW_TABLE_HEADER = ("Image", "Cracks", "Worst severity", "Scale", "Location")
+METRIC_TABLE_HEADER = ("Metric", "Value")
+
+
+def cover_facts(report: InspectionReport) -> list[tuple[str, str]]:
+    return [
+        ("Structure", report.structure),
+        ("Inspection date", fmt_date(report.inspection_date)),
+        ("Inspector", report.inspector or "-"),
+        ("Images", str(len(report.images))),
+        ("Cracks", str(sum(len(i.cracks) for i in report.images))),
+        ("Report generated", fmt_date(report.generated_at)),
+    ]
+
+
+def severity_table_rows(report: InspectionReport) -> list[tuple[str, ...]]:
+    return [
+        (r.severity, str(r.cracks), str(r.images), fmt(r.total_length_mm, 1), fmt(r.max_width_mm, 2))
+        for r in severity_summary(report)
+    ]
+
+
+def overview_table_rows(report: InspectionReport) -> list[tuple[str, ...]]:
+    return [
+        (
+            image.name,
+            str(len(image.cracks)),
+            image_worst_severity(image) or "-",
+            image.scale.source if image.scale else "none",
+            "GPS" if image.latitude is not None and image.longitude is not None else "-",
+        )
+        for image in report.images
+    ]
+
+
+def image_facts(image: ReportImage) -> list[tuple[str, str]]:
+    """Scale, location and capture time (the scale's warnings and the notes are shown apart)."""
+    return [
+        ("Scale", scale_text(image)),
+        ("Location", location_text(image)),
+        ("Captured", fmt_date(image.captured_at)),
+    ]
+
+
+def model_facts(model: ReportModel) -> list[tuple[str, str]]:
+    return [("Model", model.name), ("Architecture", model.architecture or "-"), *model.details.items()]
+
+
+def metric_rows(model: ReportModel) -> list[tuple[str, ...]]:
+    return [(name, fmt(value, 3)) for name, value in model.metrics.items()]
+
+
+def growth_facts(growth: ReportGrowth) -> list[tuple[str, str]]:
+    return [
+        ("Before", f"{growth.old_image} ({growth.old_inspection or '-'})"),
+        ("After", f"{growth.new_image} ({growth.new_inspection or '-'})"),
+    ]
+
+
+# --------------------------------------------------------------------------------------------------
 # Text both renderers use
 # --------------------------------------------------------------------------------------------------
 

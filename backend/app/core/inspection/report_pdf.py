@@ -41,19 +41,24 @@ from reportlab.platypus import (
 from app.core.inspection.report_model import (
     CRACK_TABLE_HEADER,
     GROWTH_TABLE_HEADER,
+    METRIC_TABLE_HEADER,
+    OVERVIEW_TABLE_HEADER,
+    SEVERITY_TABLE_HEADER,
     InspectionReport,
     ReportGrowth,
     ReportImage,
     ReportModel,
+    cover_facts,
     crack_rows,
-    fmt,
     fmt_date,
+    growth_facts,
     growth_rows,
     growth_summary_text,
-    image_worst_severity,
-    location_text,
-    scale_text,
-    severity_summary,
+    image_facts,
+    metric_rows,
+    model_facts,
+    overview_table_rows,
+    severity_table_rows,
 )
 
 EMBED_MAX_SIDE = 2000
@@ -116,20 +121,12 @@ def build_report_pdf(report: InspectionReport, out: Path) -> Path:
 
 
 def _cover(report: InspectionReport, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    rows = [
-        ("Structure", report.structure),
-        ("Inspection date", fmt_date(report.inspection_date)),
-        ("Inspector", report.inspector or "-"),
-        ("Images", str(len(report.images))),
-        ("Cracks", str(sum(len(i.cracks) for i in report.images))),
-        ("Report generated", fmt_date(report.generated_at)),
-    ]
     story: list[Flowable] = [
         Spacer(1, 5 * cm),
         _p(report.title, styles["Title"]),
         _p(report.structure, styles["CoverHeading"]),
         Spacer(1, 1 * cm),
-        _key_value_table(rows, styles),
+        _key_value_table(cover_facts(report), styles),
     ]
     if report.notes:
         story += [Spacer(1, 0.8 * cm), _p("Notes", styles["Heading3"]), _p(report.notes, styles["BodyText"])]
@@ -137,28 +134,8 @@ def _cover(report: InspectionReport, styles: dict[str, ParagraphStyle]) -> list[
 
 
 def _summary(report: InspectionReport, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    severity = [("Severity", "Cracks", "Images", "Total length (mm)", "Widest (mm)")]
-    for row in severity_summary(report):
-        severity.append(
-            (
-                row.severity,
-                str(row.cracks),
-                str(row.images),
-                fmt(row.total_length_mm, 1),
-                fmt(row.max_width_mm, 2),
-            )
-        )
-    overview = [("Image", "Cracks", "Worst severity", "Scale", "Location")]
-    for image in report.images:
-        overview.append(
-            (
-                image.name,
-                str(len(image.cracks)),
-                image_worst_severity(image) or "-",
-                image.scale.source if image.scale else "none",
-                "GPS" if image.latitude is not None and image.longitude is not None else "-",
-            )
-        )
+    severity = [SEVERITY_TABLE_HEADER, *severity_table_rows(report)]
+    overview = [OVERVIEW_TABLE_HEADER, *overview_table_rows(report)]
     return [
         _p("Summary by severity", styles["Heading1"]),
         _table(severity, styles, severity_column=0),
@@ -174,11 +151,7 @@ def _image_page(index: int, image: ReportImage, styles: dict[str, ParagraphStyle
     picture = _picture(image.annotated_png, _FRAME_WIDTH, _IMAGE_MAX_HEIGHT)
     if picture is not None:
         story += [picture, Spacer(1, 0.3 * cm)]
-    facts = [
-        ("Scale", scale_text(image)),
-        ("Location", location_text(image)),
-        ("Captured", fmt_date(image.captured_at)),
-    ]
+    facts = image_facts(image)
     if image.scale and image.scale.warning:
         facts.append(("Scale warning", image.scale.warning))
     if image.scale_conflict:
@@ -195,23 +168,17 @@ def _image_page(index: int, image: ReportImage, styles: dict[str, ParagraphStyle
 
 
 def _model_page(model: ReportModel, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    rows = [("Model", model.name), ("Architecture", model.architecture or "-")]
-    rows += [(key, value) for key, value in model.details.items()]
-    story: list[Flowable] = [_p("Model", styles["Heading1"]), _key_value_table(rows, styles)]
+    story: list[Flowable] = [_p("Model", styles["Heading1"]), _key_value_table(model_facts(model), styles)]
     if model.metrics:
-        metrics = [("Metric", "Value")] + [(name, fmt(value, 3)) for name, value in model.metrics.items()]
+        metrics = [METRIC_TABLE_HEADER, *metric_rows(model)]
         story += [Spacer(1, 0.5 * cm), _p("Metrics", styles["Heading2"]), _table(metrics, styles)]
     return [*story, PageBreak()]
 
 
 def _growth_page(growth: ReportGrowth, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
-    rows = [
-        ("Before", f"{growth.old_image} ({growth.old_inspection or '-'})"),
-        ("After", f"{growth.new_image} ({growth.new_inspection or '-'})"),
-    ]
     story: list[Flowable] = [
         _p(f"Growth: {growth.title}", styles["Heading1"]),
-        _key_value_table(rows, styles),
+        _key_value_table(growth_facts(growth), styles),
         Spacer(1, 0.3 * cm),
         _p(growth_summary_text(growth), styles["BodyText"]),
         Spacer(1, 0.3 * cm),
