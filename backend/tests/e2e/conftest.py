@@ -195,13 +195,27 @@ class BrowserProblems:
             self.messages.append(f"request failed: {request.method} {request.url} ({request.failure})")
 
 
-@pytest.fixture
-def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
-    """A fresh browser context per test; fails the test if the page logged any error."""
+@dataclass
+class ExpectedErrorStatus(BrowserProblems):
+    """Chromium logs an expected error answer (`status`, from a URL ending in `url_suffix`) as a console
+    error; that one is ignored, anything else counts."""
+
+    status: int = 0
+    url_suffix: str = ""
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        url = message.location.get("url", "")
+        if f"status of {self.status}" in message.text and url.endswith(self.url_suffix):
+            return
+        super().on_console(message)
+
+
+@contextmanager
+def checked_page(browser: Browser, live_server: LiveServer, problems: BrowserProblems) -> Iterator[Page]:
+    """A fresh browser context; fails the test if the page reported anything `problems` counts."""
     context = browser.new_context(base_url=live_server.base_url, viewport={"width": 1366, "height": 860})
     context.set_default_timeout(15_000)
     new_page = context.new_page()
-    problems = BrowserProblems()
     new_page.on("console", problems.on_console)
     new_page.on("pageerror", problems.on_page_error)
     new_page.on("requestfailed", problems.on_request_failed)
@@ -210,3 +224,10 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     finally:
         context.close()
     assert problems.messages == [], "The browser reported errors:\n" + "\n".join(problems.messages)
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+    """A fresh browser context per test; fails the test if the page logged any error."""
+    with checked_page(browser, live_server, BrowserProblems()) as new_page:
+        yield new_page

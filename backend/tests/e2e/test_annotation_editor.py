@@ -13,9 +13,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from .conftest import BrowserProblems, LiveServer
+from .conftest import ExpectedErrorStatus, LiveServer, checked_page
 
 pytestmark = pytest.mark.e2e
 
@@ -87,30 +87,12 @@ def first_image_url(live_server: LiveServer) -> Iterator[str]:
     assert restored.status_code == 200, restored.text
 
 
-class ConflictExpected(BrowserProblems):
-    """Chromium logs the expected 409 answer to the stale save as a console error; anything else counts."""
-
-    def on_console(self, message: ConsoleMessage) -> None:
-        url = message.location.get("url", "")
-        if "status of 409" in message.text and url.endswith("/annotations"):
-            return
-        super().on_console(message)
-
-
 @pytest.fixture
 def conflict_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server.base_url, viewport={"width": 1366, "height": 860})
-    context.set_default_timeout(15_000)
-    new_page = context.new_page()
-    problems = ConflictExpected()
-    new_page.on("console", problems.on_console)
-    new_page.on("pageerror", problems.on_page_error)
-    new_page.on("requestfailed", problems.on_request_failed)
-    try:
+    """Chromium logs the expected 409 answer as a console error; anything else counts."""
+    problems = ExpectedErrorStatus(status=409, url_suffix="/annotations")
+    with checked_page(browser, live_server, problems) as new_page:
         yield new_page
-    finally:
-        context.close()
-    assert problems.messages == [], "The browser reported errors:\n" + "\n".join(problems.messages)
 
 
 def test_draw_a_polygon_save_reload_and_see_it(page: Page, first_image_url: str) -> None:

@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from app.data.demo import DEMO_SPEC
 from app.data.synthetic import SyntheticSpec, generate_dataset, write_yolo_zip
 
-from .conftest import BrowserProblems, LiveServer
+from .conftest import ExpectedErrorStatus, LiveServer, checked_page
 
 pytestmark = pytest.mark.e2e
 
@@ -104,30 +104,12 @@ def test_upload_a_zip_and_browse_its_thumbnails(page: Page, dataset_zip: Path) -
     expect(page.get_by_test_id("dataset-row").filter(has_text=DEMO_DATASET)).to_be_visible()
 
 
-class RefusalExpected(BrowserProblems):
-    """Chromium logs the expected 415 answer to the upload as a console error; anything else counts."""
-
-    def on_console(self, message: ConsoleMessage) -> None:
-        url = message.location.get("url", "")
-        if "status of 415" in message.text and url.endswith("/api/v1/datasets/upload"):
-            return
-        super().on_console(message)
-
-
 @pytest.fixture
 def refusal_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server.base_url, viewport={"width": 1366, "height": 860})
-    context.set_default_timeout(15_000)
-    new_page = context.new_page()
-    problems = RefusalExpected()
-    new_page.on("console", problems.on_console)
-    new_page.on("pageerror", problems.on_page_error)
-    new_page.on("requestfailed", problems.on_request_failed)
-    try:
+    """Chromium logs the expected 415 answer as a console error; anything else counts."""
+    problems = ExpectedErrorStatus(status=415, url_suffix="/api/v1/datasets/upload")
+    with checked_page(browser, live_server, problems) as new_page:
         yield new_page
-    finally:
-        context.close()
-    assert problems.messages == [], "The browser reported errors:\n" + "\n".join(problems.messages)
 
 
 def test_a_file_that_is_not_a_zip_is_refused_with_the_servers_message(
