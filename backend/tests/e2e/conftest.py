@@ -231,3 +231,27 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     """A fresh browser context per test; fails the test if the page logged any error."""
     with checked_page(browser, live_server, BrowserProblems()) as new_page:
         yield new_page
+
+
+IMPORT_TIMEOUT_S = 180.0
+
+
+def import_model(base_url: str, weights: Path, name: str) -> str:
+    """POST /models/import (as the Models page does) and wait for the job; returns the model's id."""
+    with weights.open("rb") as handle:
+        response = httpx.post(
+            f"{base_url}/api/v1/models/import",
+            files={"file": (weights.name, handle, "application/octet-stream")},
+            data={"name": name},
+            timeout=60.0,
+        )
+    assert response.status_code == 202, response.text
+    job_id = response.json()["job_id"]
+    deadline = time.monotonic() + IMPORT_TIMEOUT_S
+    while time.monotonic() < deadline:
+        job = httpx.get(f"{base_url}/api/v1/models/imports/{job_id}", timeout=10.0).json()
+        if job["status"] == "completed":
+            return str(job["model_id"])
+        assert job["status"] in ("queued", "running"), job
+        time.sleep(0.5)
+    pytest.fail(f"model import {job_id} did not finish in {IMPORT_TIMEOUT_S} s")

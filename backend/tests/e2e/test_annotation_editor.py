@@ -15,7 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import ExpectedErrorStatus, LiveServer, checked_page
+from .conftest import ExpectedErrorStatus, LiveServer, checked_page, import_model
 
 pytestmark = pytest.mark.e2e
 
@@ -193,30 +193,8 @@ def test_create_a_version_from_the_dataset_page(page: Page) -> None:
     )
 
 
-IMPORT_TIMEOUT_S = 180.0
 PREDICT_TIMEOUT_MS = 180_000
 FLOW_DATASET = "E2E pre-labels"
-
-
-def import_model(base_url: str, weights: Path) -> str:
-    """POST /models/import (as the Models page does) and wait for the job; returns the model's id."""
-    with weights.open("rb") as handle:
-        response = httpx.post(
-            f"{base_url}/api/v1/models/import",
-            files={"file": (weights.name, handle, "application/octet-stream")},
-            data={"name": "e2e curation model"},
-            timeout=60.0,
-        )
-    assert response.status_code == 202, response.text
-    job_id = response.json()["job_id"]
-    deadline = time.monotonic() + IMPORT_TIMEOUT_S
-    while time.monotonic() < deadline:
-        job = httpx.get(f"{base_url}/api/v1/models/imports/{job_id}", timeout=10.0).json()
-        if job["status"] == "completed":
-            return str(job["model_id"])
-        assert job["status"] in ("queued", "running"), job
-        time.sleep(0.5)
-    pytest.fail(f"model import {job_id} did not finish in {IMPORT_TIMEOUT_S} s")
 
 
 def run_and_wait(page: Page, base_url: str) -> None:
@@ -242,7 +220,7 @@ def test_predict_add_to_dataset_correct_and_version(
     the image in the editor, one predicted mask is replaced by a drawn one, the save accepts the image,
     and a version of the corrected dataset is created with its counts."""
     base = live_server.base_url
-    model_id = import_model(base, trained_yolo_weights)
+    model_id = import_model(base, trained_yolo_weights, "e2e curation model")
     photo = sorted((trained_yolo_weights.parents[3] / "dataset" / "images" / "val").glob("*.jpg"))[0]
 
     # predict at the lowest confidence (the tiny model's scores are low)

@@ -14,33 +14,11 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import LiveServer
+from .conftest import LiveServer, import_model
 
 pytestmark = pytest.mark.e2e
 
-IMPORT_TIMEOUT_S = 180.0
 PREDICT_TIMEOUT_MS = 180_000
-
-
-def _import_model(base_url: str, weights: Path) -> str:
-    """POST /models/import and wait for the import job; returns the new model's id."""
-    with weights.open("rb") as handle:
-        response = httpx.post(
-            f"{base_url}/api/v1/models/import",
-            files={"file": (weights.name, handle, "application/octet-stream")},
-            data={"name": "e2e tiny crack model"},
-            timeout=60.0,
-        )
-    assert response.status_code == 202, response.text
-    job_id = response.json()["job_id"]
-    deadline = time.monotonic() + IMPORT_TIMEOUT_S
-    while time.monotonic() < deadline:
-        job = httpx.get(f"{base_url}/api/v1/models/imports/{job_id}", timeout=10.0).json()
-        if job["status"] == "completed":
-            return str(job["model_id"])
-        assert job["status"] in ("queued", "running"), job
-        time.sleep(0.5)
-    pytest.fail(f"model import {job_id} did not finish in {IMPORT_TIMEOUT_S} s")
 
 
 def _dataset_photo(weights: Path) -> Path:
@@ -81,7 +59,7 @@ def _run_and_wait(page: Page, base_url: str) -> dict[str, object]:
 def test_upload_run_and_see_overlay_and_crack_table(
     page: Page, live_server: LiveServer, trained_yolo_weights: Path, tmp_path: Path
 ) -> None:
-    model_id = _import_model(live_server.base_url, trained_yolo_weights)
+    model_id = import_model(live_server.base_url, trained_yolo_weights, "e2e tiny crack model")
     photo = _dataset_photo(trained_yolo_weights)
 
     page.set_viewport_size({"width": 1440, "height": 1000})
