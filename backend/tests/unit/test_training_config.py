@@ -217,6 +217,18 @@ def test_out_of_memory_is_recognised_and_explained(tmp_path: Path) -> None:
     host = out_of_memory_error(MemoryError(), TrainingRequest(**{**request.__dict__, "device": "cpu"}))
     assert host is not None and str(host).startswith("Host out of memory")
 
+    from app.core.training.base import TrainingError, TrainingStopRequested, out_of_memory_as_training_error
+
+    with (
+        pytest.raises(TrainingError, match="smaller batch size") as raised,
+        out_of_memory_as_training_error(request),
+    ):
+        raise RuntimeError("CUDA out of memory")
+    assert isinstance(raised.value.__cause__, RuntimeError)
+    for other in (RuntimeError("shape mismatch"), TrainingStopRequested()):
+        with pytest.raises(type(other)), out_of_memory_as_training_error(request):
+            raise other
+
 
 def test_run_data_yaml_resolves_roboflow_paths_and_refuses_escapes(sqlite_settings: Settings) -> None:
     from app.domain.errors import Unprocessable

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -155,6 +156,18 @@ def out_of_memory_error(exc: BaseException, request: TrainingRequest) -> Trainin
         f"{config.image_size}. Try a smaller batch size (e.g. {max(1, config.batch_size // 2)}) or a smaller "
         f"image size. ({str(exc)[:200]})"
     )
+
+
+@contextmanager
+def out_of_memory_as_training_error(request: TrainingRequest) -> Iterator[None]:
+    """Around a library's training call: running out of memory becomes `out_of_memory_error`'s
+    TrainingError; anything else (a stop request included) passes through unchanged."""
+    try:
+        yield
+    except (RuntimeError, MemoryError) as exc:
+        if (error := out_of_memory_error(exc, request)) is not None:
+            raise error from exc
+        raise
 
 
 class ForwardLibraryWarnings(logging.Handler):

@@ -48,7 +48,7 @@ from app.core.training.base import (
     TrainingOutcome,
     TrainingRequest,
     TrainingStopRequested,
-    out_of_memory_error,
+    out_of_memory_as_training_error,
 )
 from app.core.training.config import TrainingOptions
 
@@ -377,14 +377,11 @@ class RFDETRTrainer(Trainer):
         forward = ForwardLibraryWarnings(listener, _clean_warning)
         rfdetr_logger.addHandler(forward)
         try:
-            with extra_lightning_callback(lightning_callback(reporter)):
+            with (
+                out_of_memory_as_training_error(request),
+                extra_lightning_callback(lightning_callback(reporter)),
+            ):
                 model.train(**kwargs)
-        except TrainingStopRequested:
-            raise
-        except (RuntimeError, MemoryError) as exc:
-            if (error := out_of_memory_error(exc, request)) is not None:
-                raise error from exc
-            raise
         finally:
             rfdetr_logger.removeHandler(forward)
         best_epoch, final = reporter.best_epoch, reporter.best_metrics

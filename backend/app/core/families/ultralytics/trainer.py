@@ -32,7 +32,7 @@ from app.core.training.base import (
     TrainingOutcome,
     TrainingRequest,
     TrainingStopRequested,
-    out_of_memory_error,
+    out_of_memory_as_training_error,
 )
 
 
@@ -273,13 +273,8 @@ class UltralyticsTrainer(Trainer):
         LOGGER.addHandler(forward)
         LOGGER.setLevel(logging.WARNING)
         try:
-            model.train(**kwargs)
-        except TrainingStopRequested:
-            raise
-        except (RuntimeError, MemoryError) as exc:
-            if (error := out_of_memory_error(exc, request)) is not None:
-                raise error from exc
-            raise
+            with out_of_memory_as_training_error(request):
+                model.train(**kwargs)
         finally:
             LOGGER.removeHandler(forward)
             LOGGER.setLevel(previous_level)
