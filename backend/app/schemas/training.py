@@ -211,6 +211,10 @@ class FamilyOut(BaseModel):
         description="Per format: which export options apply (dynamic, simplify, opset, half, fixed_size)"
     )
     model_file: str = Field(description="A registered model's weights file")
+    importable_suffixes: list[str] = Field(
+        default_factory=list, description="Weights files a user may import as a model (empty: none)"
+    )
+    evaluates: bool = Field(default=False, description="Its models can be evaluated on a dataset split")
     resume_file: str = Field(description="What a stopped run resumes from")
     checkpoint_note: str = Field(description="What checkpoints a run keeps")
     starter_weights: StarterWeightsOut | None = Field(

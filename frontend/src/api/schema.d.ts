@@ -3033,6 +3033,12 @@ export interface components {
              */
             description: string;
             /**
+             * Evaluates
+             * @description Its models can be evaluated on a dataset split
+             * @default false
+             */
+            evaluates: boolean;
+            /**
              * Export Formats
              * @description Export format names it supports
              */
@@ -3058,6 +3064,11 @@ export interface components {
              * @description TrainingConfig fields it uses (others are ignored)
              */
             fields: string[];
+            /**
+             * Importable Suffixes
+             * @description Weights files a user may import as a model (empty: none)
+             */
+            importable_suffixes?: string[];
             /** Label */
             label: string;
             /**

@@ -70,6 +70,8 @@ def family_out(settings: Settings, family: ModelFamily) -> FamilyOut:
             for name, option in supported.items()
         },
         model_file=family.model_file,
+        importable_suffixes=list(family.importable_suffixes),
+        evaluates=family.evaluates,
         resume_file=family.resume_file,
         checkpoint_note=family.checkpoint_note,
         starter_weights=_starter_out(family),

@@ -91,10 +91,9 @@ function ModelView({ model }: { model: ModelDetail }) {
   };
   const family = familyNamed(useFamilies(), model.framework);
   const seriesLabels = useSeriesLabels();
-  // Export: the family's metadata lists its formats. Evaluation: FamilyOut does not say which
-  // families evaluate yet (ModelFamily.evaluates on the server), so the old rule stays.
+  // The family's metadata says what its models can do here.
   const canExport = (family?.export_formats.length ?? 0) > 0;
-  const canEvaluate = model.framework === 'ultralytics';
+  const canEvaluate = family?.evaluates ?? false;
   const hasMetrics = Object.keys(model.metrics).length > 0;
 
   return (

@@ -61,6 +61,8 @@ const TOY: Family = {
     torchscript: { dynamic: false, simplify: false, opset: false, half: false, fixed_size: true },
   },
   model_file: 'best.toy',
+  importable_suffixes: [],
+  evaluates: false,
   resume_file: 'last.toy',
   checkpoint_note: 'The toy keeps its best weights only.',
   starter_weights: null,

@@ -121,6 +121,8 @@ export const FAMILIES: Family[] = [
       engine: { ...EXPORT_OPTIONS, opset: false },
     },
     model_file: 'best.pt',
+    importable_suffixes: ['.pt'],
+    evaluates: true,
     resume_file: 'last.pt',
     checkpoint_note:
       'The best weights and the last epoch checkpoints kept by the retention setting.',
@@ -166,6 +168,8 @@ export const FAMILIES: Family[] = [
       onnx: { dynamic: false, simplify: false, opset: true, half: false, fixed_size: true },
     },
     model_file: 'best.pth',
+    importable_suffixes: [],
+    evaluates: false,
     resume_file: 'last.ckpt',
     checkpoint_note:
       'The best weights, and the resumable last.ckpt while the run can still resume.',
