@@ -106,21 +106,15 @@ export function ScalePanel({ image, onChanged }: ScalePanelProps) {
         </ul>
       )}
       <div className="flex flex-wrap items-end gap-2">
-        <label className="text-xs text-slate-600">
-          Manual mm/px
-          <input
-            className={`${INPUT_CLASSES} w-28`}
-            type="number"
-            min={0.001}
-            max={1000}
-            step="any"
-            value={manual}
-            aria-label="Manual mm per px"
-            onChange={(e) => {
-              setManual(e.target.value);
-            }}
-          />
-        </label>
+        <NumberField
+          label="Manual mm/px"
+          ariaLabel="Manual mm per px"
+          width="w-28"
+          min={0.001}
+          max={1000}
+          value={manual}
+          onChange={setManual}
+        />
         <Button
           size="sm"
           disabled={!manualValid || change.isPending}
@@ -130,21 +124,15 @@ export function ScalePanel({ image, onChanged }: ScalePanelProps) {
         >
           Use manual scale
         </Button>
-        <label className="text-xs text-slate-600">
-          Distance (m)
-          <input
-            className={`${INPUT_CLASSES} w-24`}
-            type="number"
-            min={0.01}
-            max={2000}
-            step="any"
-            value={distance}
-            aria-label="Camera distance in metres"
-            onChange={(e) => {
-              setDistance(e.target.value);
-            }}
-          />
-        </label>
+        <NumberField
+          label="Distance (m)"
+          ariaLabel="Camera distance in metres"
+          width="w-24"
+          min={0.01}
+          max={2000}
+          value={distance}
+          onChange={setDistance}
+        />
         <Button
           size="sm"
           variant="secondary"
@@ -167,5 +155,36 @@ export function ScalePanel({ image, onChanged }: ScalePanelProps) {
         </Callout>
       )}
     </div>
+  );
+}
+
+interface NumberFieldProps {
+  label: string;
+  ariaLabel: string;
+  width: string;
+  min: number;
+  max: number;
+  value: string;
+  onChange: (value: string) => void;
+}
+
+/** A small labelled number input of the scale panel (kept as text until a button uses it). */
+function NumberField({ label, ariaLabel, width, min, max, value, onChange }: NumberFieldProps) {
+  return (
+    <label className="text-xs text-slate-600">
+      {label}
+      <input
+        className={`${INPUT_CLASSES} ${width}`}
+        type="number"
+        min={min}
+        max={max}
+        step="any"
+        value={value}
+        aria-label={ariaLabel}
+        onChange={(e) => {
+          onChange(e.target.value);
+        }}
+      />
+    </label>
   );
 }
