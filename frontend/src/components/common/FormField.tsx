@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
 
 import { cn } from '@/utils/cn';
 
@@ -15,10 +15,10 @@ export interface FieldControlProps {
 export interface FormFieldProps {
   label: string;
   /** Shown under the control when there is no error. */
-  hint?: ReactNode;
+  hint?: ReactNode | undefined;
   error?: string | undefined;
-  optional?: boolean;
-  className?: string;
+  optional?: boolean | undefined;
+  className?: string | undefined;
   /** Renders the control with the ids and ARIA attributes that tie it to its label and messages. */
   children: (control: FieldControlProps) => ReactNode;
 }
@@ -57,5 +57,40 @@ export function FormField({ label, hint, error, optional, className, children }:
         )
       )}
     </div>
+  );
+}
+
+export interface InputFieldProps
+  extends
+    Omit<FormFieldProps, 'children'>,
+    Omit<InputHTMLAttributes<HTMLInputElement>, 'className' | 'id' | 'value' | 'onChange'> {
+  value: string;
+  onChange: (value: string) => void;
+}
+
+/** A FormField holding one text-valued input (text, date, number kept as text). */
+export function InputField({
+  label,
+  hint,
+  error,
+  optional,
+  className,
+  value,
+  onChange,
+  ...input
+}: InputFieldProps) {
+  return (
+    <FormField label={label} hint={hint} error={error} optional={optional} className={className}>
+      {(control) => (
+        <input
+          {...input}
+          {...control}
+          value={value}
+          onChange={(e) => {
+            onChange(e.target.value);
+          }}
+        />
+      )}
+    </FormField>
   );
 }

@@ -5,7 +5,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Button } from '@/components/common/Button';
 import { Callout } from '@/components/common/Callout';
 import { Card } from '@/components/common/Card';
-import { FormField, INPUT_CLASSES } from '@/components/common/FormField';
+import { InputField } from '@/components/common/FormField';
 import { Loader } from '@/components/common/Loader';
 import { PageHeader } from '@/components/common/PageHeader';
 import { Table, type Column } from '@/components/common/Table';
@@ -81,46 +81,15 @@ function NewInspectionForm({ structureId }: { structureId: string }) {
       className="grid gap-4 sm:grid-cols-4 sm:items-end"
       aria-label="New inspection"
     >
-      <FormField label="Date">
-        {(control) => (
-          <input
-            {...control}
-            type="date"
-            className={INPUT_CLASSES}
-            value={date}
-            required
-            onChange={(e) => {
-              setDate(e.target.value);
-            }}
-          />
-        )}
-      </FormField>
-      <FormField label="Inspector" optional>
-        {(control) => (
-          <input
-            {...control}
-            className={INPUT_CLASSES}
-            maxLength={200}
-            value={inspector}
-            onChange={(e) => {
-              setInspector(e.target.value);
-            }}
-          />
-        )}
-      </FormField>
-      <FormField label="Notes" optional>
-        {(control) => (
-          <input
-            {...control}
-            className={INPUT_CLASSES}
-            maxLength={5000}
-            value={notes}
-            onChange={(e) => {
-              setNotes(e.target.value);
-            }}
-          />
-        )}
-      </FormField>
+      <InputField label="Date" type="date" value={date} required onChange={setDate} />
+      <InputField
+        label="Inspector"
+        optional
+        maxLength={200}
+        value={inspector}
+        onChange={setInspector}
+      />
+      <InputField label="Notes" optional maxLength={5000} value={notes} onChange={setNotes} />
       <Button type="submit" disabled={date === '' || create.isPending}>
         Add inspection
       </Button>

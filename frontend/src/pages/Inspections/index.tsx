@@ -7,7 +7,7 @@ import { Button } from '@/components/common/Button';
 import { Callout } from '@/components/common/Callout';
 import { Card } from '@/components/common/Card';
 import { EmptyState } from '@/components/common/EmptyState';
-import { FormField, INPUT_CLASSES } from '@/components/common/FormField';
+import { FormField, INPUT_CLASSES, InputField } from '@/components/common/FormField';
 import { Loader } from '@/components/common/Loader';
 import { PageHeader } from '@/components/common/PageHeader';
 import { Table, type Column } from '@/components/common/Table';
@@ -91,20 +91,7 @@ function NewStructureForm({ onCreated }: { onCreated: (id: string) => void }) {
       className="grid gap-4 sm:grid-cols-5 sm:items-end"
       aria-label="New structure"
     >
-      <FormField label="Name">
-        {(control) => (
-          <input
-            {...control}
-            className={INPUT_CLASSES}
-            value={name}
-            maxLength={200}
-            required
-            onChange={(e) => {
-              setName(e.target.value);
-            }}
-          />
-        )}
-      </FormField>
+      <InputField label="Name" value={name} maxLength={200} required onChange={setName} />
       <FormField label="Kind" optional>
         {(control) => (
           <select
@@ -124,22 +111,17 @@ function NewStructureForm({ onCreated }: { onCreated: (id: string) => void }) {
           </select>
         )}
       </FormField>
-      <FormField label="Marker side (mm)" optional hint="Printed ArUco marker, for the scale">
-        {(control) => (
-          <input
-            {...control}
-            className={INPUT_CLASSES}
-            type="number"
-            min={5}
-            max={2000}
-            step="any"
-            value={markerSide}
-            onChange={(e) => {
-              setMarkerSide(e.target.value);
-            }}
-          />
-        )}
-      </FormField>
+      <InputField
+        label="Marker side (mm)"
+        optional
+        hint="Printed ArUco marker, for the scale"
+        type="number"
+        min={5}
+        max={2000}
+        step="any"
+        value={markerSide}
+        onChange={setMarkerSide}
+      />
       <FormField label="Marker type">
         {(control) => (
           <select
