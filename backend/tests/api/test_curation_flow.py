@@ -5,7 +5,6 @@ which can then no longer be deleted. SQLite only (the database paths are covered
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +16,10 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.db.migrate import upgrade
-from app.db.session import dispose_engines, session_scope
-from app.db.tables import Model
+from app.db.session import dispose_engines
 from app.main import create_app
 from tests.helpers.curation import API, annotations_url
-from tests.helpers.training import tiny_config, wait_status
+from tests.helpers.training import add_trained_model, tiny_config, wait_status
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 LOW_CONF = "0.001"  # the tiny model's scores are low: keep whatever it finds
@@ -36,25 +34,6 @@ class Loop:
     images: list[Path]
 
 
-def _add_model(settings: Settings, weights: Path, name: str) -> str:
-    folder = settings.models_dir / name
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(weights, folder / "best.pt")
-    with session_scope(settings.resolved_database_url) as db:
-        model = Model(
-            name=name,
-            source="trained",
-            framework="ultralytics",
-            task="segment",
-            class_names=["crack"],
-            image_size=96,
-            path=f"models/{name}/best.pt",
-        )
-        db.add(model)
-        db.flush()
-        return model.id
-
-
 @pytest.fixture(scope="module")
 def loop(tmp_path_factory: pytest.TempPathFactory, trained_yolo_weights: Path) -> Iterator[Loop]:
     root = tmp_path_factory.mktemp("curation-flow")
@@ -63,8 +42,8 @@ def loop(tmp_path_factory: pytest.TempPathFactory, trained_yolo_weights: Path) -
     )
     settings.ensure_dirs()
     upgrade(settings.resolved_database_url)
-    model_a = _add_model(settings, trained_yolo_weights, "tiny-a")
-    model_b = _add_model(settings, trained_yolo_weights, "tiny-b")
+    model_a = add_trained_model(settings, trained_yolo_weights, "tiny-a")
+    model_b = add_trained_model(settings, trained_yolo_weights, "tiny-b")
     dataset = trained_yolo_weights.parents[3] / "dataset"
     pictures = (
         sorted((dataset / "images" / "train").glob("*.jpg"))[:6]

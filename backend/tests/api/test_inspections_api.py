@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -27,8 +26,7 @@ from pypdf import PdfReader
 from app.config import Settings
 from app.core.measure import measure_crack
 from app.db.migrate import upgrade
-from app.db.session import dispose_engines, session_scope
-from app.db.tables import Model
+from app.db.session import dispose_engines
 from app.main import create_app
 from tests.helpers.inspection_photos import (
     GPS,
@@ -43,6 +41,7 @@ from tests.helpers.inspection_photos import (
     with_marker,
 )
 from tests.helpers.jobs import wait_for_job
+from tests.helpers.training import add_trained_model
 
 API = "/api/v1"
 
@@ -454,22 +453,7 @@ def test_growth_refuses_what_cannot_be_aligned(client: TestClient, settings: Set
 
 @pytest.fixture
 def model_client(sqlite_settings: Settings, trained_yolo_weights: Path) -> Any:
-    folder = sqlite_settings.models_dir / "tiny"
-    folder.mkdir(parents=True)
-    shutil.copy(trained_yolo_weights, folder / "best.pt")
-    with session_scope(sqlite_settings.resolved_database_url) as db:
-        model = Model(
-            name="tiny",
-            source="trained",
-            framework="ultralytics",
-            task="segment",
-            class_names=["crack"],
-            image_size=96,
-            path="models/tiny/best.pt",
-        )
-        db.add(model)
-        db.flush()
-        model_id = model.id
+    model_id = add_trained_model(sqlite_settings, trained_yolo_weights)
     with TestClient(create_app(sqlite_settings)) as client:
         yield client, model_id
 

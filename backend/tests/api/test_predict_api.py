@@ -33,9 +33,9 @@ from app.config import Settings
 from app.core.prediction import filtering, rle
 from app.db.migrate import upgrade
 from app.db.session import dispose_engines, session_scope
-from app.db.tables import Model
 from app.main import create_app
 from app.services.prediction_export import CSV_COLUMNS
+from tests.helpers.training import add_trained_model
 
 LOW_CONF = {"conf": "0.001"}  # the tiny model's scores are low: keep whatever it finds
 
@@ -46,25 +46,6 @@ class Api:
     settings: Settings
     model_id: str
     dataset: Path
-
-
-def add_model(settings: Settings, weights: Path, name: str = "tiny") -> str:
-    folder = settings.models_dir / name
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(weights, folder / "best.pt")
-    with session_scope(settings.resolved_database_url) as db:
-        model = Model(
-            name=name,
-            source="trained",
-            framework="ultralytics",
-            task="segment",
-            class_names=["crack"],
-            image_size=96,
-            path=f"models/{name}/best.pt",
-        )
-        db.add(model)
-        db.flush()
-        return model.id
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +59,7 @@ def api(tmp_path_factory: pytest.TempPathFactory, trained_yolo_weights: Path) ->
     )
     settings.ensure_dirs()
     upgrade(settings.resolved_database_url)
-    model_id = add_model(settings, trained_yolo_weights)
+    model_id = add_trained_model(settings, trained_yolo_weights)
     with TestClient(create_app(settings)) as client:
         yield Api(client, settings, model_id, trained_yolo_weights.parents[3] / "dataset")
     dispose_engines()
@@ -436,7 +417,7 @@ def test_predict_from_url(api: Api, image_server: str) -> None:
 
 
 def test_url_refusals_with_default_settings(sqlite_settings: Settings, trained_yolo_weights: Path) -> None:
-    model_id = add_model(sqlite_settings, trained_yolo_weights)
+    model_id = add_trained_model(sqlite_settings, trained_yolo_weights)
     with TestClient(create_app(sqlite_settings)) as client:
         for url in (
             "http://127.0.0.1:9/a.jpg",

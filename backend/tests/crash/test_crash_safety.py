@@ -30,9 +30,9 @@ from sqlalchemy import select
 
 from app.data.synthetic import SyntheticSpec, generate_dataset
 from app.db.session import dispose_engines, session_scope
-from app.db.tables import EpochMetric, Model, Prediction
+from app.db.tables import EpochMetric, Prediction
 from tests.crash.server import CrashServer, wait_for
-from tests.helpers.training import add_dataset
+from tests.helpers.training import add_dataset, add_trained_model
 
 pytestmark = pytest.mark.crash
 
@@ -225,25 +225,6 @@ def test_upload_cut_off_by_a_crash_leaves_no_partial_file(server: CrashServer, t
 # -- batch prediction ------------------------------------------------------------------------------
 
 
-def _register_model(server: CrashServer, weights: Path) -> str:
-    folder = server.data_dir / "models" / "tiny"
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(weights, folder / "best.pt")
-    with session_scope(server.settings.resolved_database_url) as db:
-        model = Model(
-            name="tiny",
-            source="imported",
-            framework="ultralytics",
-            task="segment",
-            class_names=["crack"],
-            image_size=96,
-            path="models/tiny/best.pt",
-        )
-        db.add(model)
-        db.flush()
-        return model.id
-
-
 def _png(index: int, size: int = 320) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (size, size), (index % 255, 128, 128)).save(buffer, "PNG")
@@ -253,7 +234,7 @@ def _png(index: int, size: int = 320) -> bytes:
 def test_batch_prediction_killed_mid_job_is_interrupted_and_keeps_only_finished_images(
     server: CrashServer, trained_yolo_weights: Path
 ) -> None:
-    model_id = _register_model(server, trained_yolo_weights)
+    model_id = add_trained_model(server.settings, trained_yolo_weights, source="imported")
     images = [("files", (f"img{i:03d}.png", _png(i), "image/png")) for i in range(150)]
     with server.client() as client:
         response = client.post("/api/v1/predict/batch", files=images, data={"model_id": model_id})

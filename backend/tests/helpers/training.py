@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -11,7 +13,7 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.data.synthetic import SyntheticSpec, generate_dataset
 from app.db.session import session_scope
-from app.db.tables import Dataset, Job
+from app.db.tables import Dataset, Job, Model
 from app.repositories import training as repo
 
 TINY = SyntheticSpec(seed=3, train=8, val=4, test=0, image_size=64)
@@ -99,3 +101,23 @@ def read_ws_until_close(ws: Any, limit: int = 10_000) -> list[dict[str, Any]]:
         except WebSocketDisconnect:
             return messages
     raise AssertionError("the server never closed the WebSocket")
+
+
+def add_trained_model(settings: Settings, weights: Path, name: str = "tiny", source: str = "trained") -> str:
+    """Register `weights` (the tiny yolov8n-seg crack model) as a model named `name`."""
+    folder = settings.models_dir / name
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(weights, folder / "best.pt")
+    with session_scope(settings.resolved_database_url) as db:
+        model = Model(
+            name=name,
+            source=source,
+            framework="ultralytics",
+            task="segment",
+            class_names=["crack"],
+            image_size=96,
+            path=f"models/{name}/best.pt",
+        )
+        db.add(model)
+        db.flush()
+        return model.id
