@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -105,10 +106,22 @@ def job_state(job: JobRow | None, status: str) -> tuple[float, str | None]:
     return job.progress, job.message
 
 
+Row = TypeVar("Row")
+Out = TypeVar("Out")
+
+
 def submit_tracked(
-    settings: Settings, runner: JobRunner, kind: str, params: dict[str, Any], model_id: str, row_id: str
-) -> str:
-    """Queues the job and links it to its export/evaluation row (failed if it could not be queued)."""
+    settings: Settings,
+    runner: JobRunner,
+    kind: str,
+    params: dict[str, Any],
+    model_id: str,
+    row_id: str,
+    read: Callable[[Session, str], Row | None],
+    describe: Callable[[Row, JobRow | None], Out],
+) -> Out:
+    """Queues the job and links it to its export/evaluation row (failed if it could not be queued);
+    returns the row as `read` finds it now, described with its job."""
     try:
         job_id: str = runner.submit(kind, params, subject_id=model_id)
     except Exception as exc:
@@ -117,4 +130,6 @@ def submit_tracked(
         raise
     with session_scope(settings.resolved_database_url) as db:
         repo.link_job(db, kind, row_id, job_id)
-    return job_id
+        row = read(db, row_id)
+        assert row is not None
+        return describe(row, repo.get_job(db, job_id))

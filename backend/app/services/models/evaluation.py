@@ -87,13 +87,16 @@ def start_evaluation(
             status=JobStatus.QUEUED,
         )
         evaluation_id = row.id
-    job_id = submit_tracked(
-        settings, runner, repo.EVALUATE_JOB_KIND, {"evaluation_id": evaluation_id}, model_id, evaluation_id
+    return submit_tracked(
+        settings,
+        runner,
+        repo.EVALUATE_JOB_KIND,
+        {"evaluation_id": evaluation_id},
+        model_id,
+        evaluation_id,
+        repo.get_evaluation,
+        evaluation_out,
     )
-    with session_scope(settings.resolved_database_url) as db:
-        row_now = repo.get_evaluation(db, evaluation_id)
-        assert row_now is not None
-        return evaluation_out(row_now, repo.get_job(db, job_id))
 
 
 def list_evaluations(settings: Settings, model_id: str) -> list[EvaluationOut]:

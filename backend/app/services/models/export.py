@@ -135,13 +135,16 @@ def start_export(settings: Settings, runner: JobRunner, model_id: str, body: Exp
             db, model_id=model.id, format=spec.name, options=options, status=JobStatus.QUEUED
         )
         export_id = row.id
-    job_id = submit_tracked(
-        settings, runner, repo.EXPORT_JOB_KIND, {"export_id": export_id}, model_id, export_id
+    return submit_tracked(
+        settings,
+        runner,
+        repo.EXPORT_JOB_KIND,
+        {"export_id": export_id},
+        model_id,
+        export_id,
+        repo.get_export_row,
+        export_out,
     )
-    with session_scope(settings.resolved_database_url) as db:
-        row_now = repo.get_export_row(db, export_id)
-        assert row_now is not None
-        return export_out(row_now, repo.get_job(db, job_id))
 
 
 def list_exports(settings: Settings, model_id: str) -> list[ExportOut]:
