@@ -106,7 +106,7 @@ def test_estimate_scales_with_the_work_and_warns_above_an_hour(
         client.post(
             f"{API}/estimate", json={"model_arch": "nope", "image_size": 320, "epochs": 1}
         ).status_code
-        == 400
+        == 422
     )
     too_many = {"model_arch": "yolov8n-seg", "image_size": 320, "epochs": 100_000}
     assert client.post(f"{API}/estimate", json=too_many).status_code == 422

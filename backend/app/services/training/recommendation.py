@@ -33,7 +33,7 @@ from app.core.families.registry import (
 )
 from app.core.training.offline import is_online
 from app.db.session import session_scope
-from app.domain.errors import InvalidInput, NotFound
+from app.domain.errors import NotFound, Unprocessable
 from app.repositories import run_timings
 from app.schemas.training import RecommendedRun, RunEstimateOut, RunEstimateRequest
 from app.services.training.resolution import official_weights_path
@@ -154,8 +154,8 @@ def estimate_run(settings: Settings, gpu_count: int, request: RunEstimateRequest
     """How long `request`'s run would take here (GFLOPs x images x epochs / measured throughput)."""
     try:
         arch = require_architecture(request.model_arch)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
+    except ValueError as exc:  # a valid request body naming an unknown architecture
+        raise Unprocessable(str(exc)) from None
     on_gpu = _on_gpu(request.device.strip().lower(), gpu_count)
     throughput = measured_throughput(settings, gpu_count, on_gpu=on_gpu)
     dataset = dataset_facts(settings, request.dataset_id)
